@@ -1,0 +1,46 @@
+"""onnxlearn: the helper package of the ONNX course.
+
+Notebooks teach ONNX itself (onnx.helper, skl2onnx, onnxruntime); onnxlearn
+does everything that is not the lesson: building and caching the course's
+models, checked inference, parity reports, timing, drawing and Netron views,
+and exercise self-checks.
+
+Importing onnxlearn is fast: scikit-learn, skl2onnx, onnxruntime, torch and
+matplotlib are imported only by the functions that need them.
+
+Examples
+--------
+>>> import onnxlearn
+>>> forest = onnxlearn.iris_forest()
+>>> onnxlearn.predict(forest.onnx_path, [[5.1, 3.5, 1.4, 0.2]]).tolist()
+[0]
+"""
+
+from . import exercises
+from .bench import compare, latency_curve, measure
+from .cache import models_dir
+from .datasets import load_digits_split, load_iris_split
+from .errors import (
+    CacheNotWritableError,
+    EstimatorNotFittedError,
+    InputMismatchError,
+    MissingDependencyError,
+    ModelLoadError,
+    ModelNotFoundError,
+    OnnxLearnError,
+)
+from .modelfile import load_model
+from .notebook import setup_notebook
+from .runtime import input_specs, predict, run, session
+from .verify import ParityReport, verify
+from .zoo import CourseModel, iris_forest
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CacheNotWritableError", "CourseModel", "EstimatorNotFittedError", "InputMismatchError",
+    "MissingDependencyError", "ModelLoadError", "ModelNotFoundError", "OnnxLearnError",
+    "ParityReport", "compare", "exercises", "input_specs", "iris_forest", "latency_curve",
+    "load_digits_split", "load_iris_split", "load_model", "measure", "models_dir", "predict",
+    "run", "session", "setup_notebook", "verify",
+]

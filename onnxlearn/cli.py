@@ -1,0 +1,115 @@
+"""The ``onnxlearn`` command: check the setup, and look at any .onnx file.
+
+Subcommands
+-----------
+doctor
+    Versions of what the course needs, execution providers, and whether
+    ``models/`` is writable. Exits 1 with a clear line when something is missing.
+
+Examples
+--------
+>>> main(["doctor"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+#: (distribution, import name, needed by the course)
+COURSE_PACKAGES = (
+    ("onnx", "onnx", True),
+    ("onnxruntime", "onnxruntime", True),
+    ("skl2onnx", "skl2onnx", True),
+    ("scikit-learn", "sklearn", True),
+    ("netron", "netron", True),
+    ("jupyterlab", "jupyterlab", True),
+    ("matplotlib", "matplotlib", True),
+    ("torch", "torch", False),
+)
+
+
+def _installed_version(distribution: str) -> str | None:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
+
+
+def doctor(out=None) -> int:
+    """Print what the course needs and whether it is there.
+
+    Parameters
+    ----------
+    out : file-like, default sys.stdout
+
+    Returns
+    -------
+    int
+        0 when everything needed is present, 1 otherwise.
+    """
+    from .cache import MODELS_DIR_ENV, is_writable, models_dir
+    from .errors import CacheNotWritableError
+
+    out = out or sys.stdout
+    problems = []
+    print(f"python       {platform.python_version()} ({sys.executable})", file=out)
+    for distribution, _, needed in COURSE_PACKAGES:
+        found = _installed_version(distribution)
+        if found is None:
+            label = "MISSING" if needed else "not installed (optional: pip install 'onnxlearn[torch]')"
+            if needed:
+                problems.append(f"{distribution} is not installed: "
+                                f"run `python3 course.py test` or `pip install -e .`")
+        else:
+            label = found
+        print(f"{distribution:<12} {label}", file=out)
+
+    if _installed_version("onnxruntime"):
+        import onnxruntime
+
+        print(f"providers    {', '.join(onnxruntime.get_available_providers())}", file=out)
+    try:
+        folder = models_dir()
+        writable = is_writable(folder)
+    except CacheNotWritableError as exc:
+        folder, writable = exc.expected, False
+    print(f"models/      {folder} ({'writable' if writable else 'NOT writable'})", file=out)
+    if not writable:
+        problems.append(f"models folder {folder} is not writable: chmod u+w it, "
+                        f"or set {MODELS_DIR_ENV} to a writable folder")
+
+    for problem in problems:
+        print(f"PROBLEM: {problem}", file=out)
+    print("All set." if not problems else f"{len(problems)} problem(s) found.", file=out)
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``onnxlearn`` command."""
+    parser = argparse.ArgumentParser(
+        prog="onnxlearn", description="Helpers of the ONNX course: check the setup, "
+                                      "inspect, draw, view and benchmark .onnx files.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("doctor", help="check that everything the course needs is installed")
+    return parser
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``onnxlearn`` command; returns the exit status."""
+    from .errors import OnnxLearnError
+
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "doctor":
+            return doctor()
+    except OnnxLearnError as exc:
+        print(f"onnxlearn {args.command}: {exc}", file=sys.stderr)
+        return 2
+    return 0  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
