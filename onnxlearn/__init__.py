@@ -17,19 +17,24 @@ Examples
 """
 
 from . import exercises
+from .anatomy import ModelSummary, summarize
 from .bench import compare, latency_curve, measure
 from .cache import models_dir
 from .datasets import load_digits_split, load_iris_split
+from .draw import StaticDrawing, draw, draw_side_by_side
 from .errors import (
     CacheNotWritableError,
+    DisplayModeError,
     EstimatorNotFittedError,
     InputMismatchError,
     MissingDependencyError,
     ModelLoadError,
     ModelNotFoundError,
+    NetronError,
     OnnxLearnError,
 )
 from .modelfile import load_model
+from .netron import NetronView, show, side_by_side, stop
 from .notebook import setup_notebook
 from .runtime import input_specs, predict, run, session
 from .verify import ParityReport, verify
@@ -39,8 +44,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CacheNotWritableError", "CourseModel", "EstimatorNotFittedError", "InputMismatchError",
-    "MissingDependencyError", "ModelLoadError", "ModelNotFoundError", "OnnxLearnError",
+    "MissingDependencyError", "ModelLoadError", "ModelNotFoundError", "ModelSummary",
+    "OnnxLearnError",
     "ParityReport", "compare", "exercises", "input_specs", "iris_forest", "latency_curve",
     "load_digits_split", "load_iris_split", "load_model", "measure", "models_dir", "predict",
-    "run", "session", "setup_notebook", "verify",
+    "DisplayModeError", "NetronError", "NetronView", "StaticDrawing", "draw",
+    "draw_side_by_side", "show", "side_by_side", "stop",
+    "run", "session", "setup_notebook", "summarize", "verify",
 ]

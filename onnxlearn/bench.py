@@ -87,6 +87,20 @@ def _calls_for(fn: Callable[[], object], round_time: float) -> int:
         calls *= 4
 
 
+def _relative(baseline: float, candidate: float) -> str:
+    """Say how a candidate's median compares with the baseline's, e.g. '3.2× faster'.
+
+    Examples
+    --------
+    >>> _relative(2.0, 1.0), _relative(1.0, 4.0)
+    ('2× faster', '4× slower')
+    """
+    ratio = baseline / candidate
+    if ratio >= 1:
+        return f"{ratio:.3g}× faster"
+    return f"{1 / ratio:.3g}× slower"
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Timings of several candidates measured side by side.
@@ -121,7 +135,7 @@ class Comparison:
             low, high = timing.iqr
             yield (timing.name, format_seconds(timing.median),
                    f"{format_seconds(low)} – {format_seconds(high)}",
-                   f"{timing.median / base.median:.2f}×")
+                   "baseline" if timing is base else _relative(base.median, timing.median))
 
     def __repr__(self) -> str:
         header = ("candidate", "median / call", "IQR", f"vs {self.timings[0].name}")

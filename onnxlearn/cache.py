@@ -54,20 +54,23 @@ def models_dir() -> Path:
     >>> models_dir().is_dir()
     True
     """
-    override = os.environ.get(MODELS_DIR_ENV)
-    if override:
-        folder = Path(override).expanduser()
-    else:
-        checkout = Path(__file__).resolve().parent.parent
-        if (checkout / "notebooks").is_dir() and (checkout / "pyproject.toml").is_file():
-            folder = checkout / "models"
-        else:
-            folder = Path.home() / ".cache" / "onnxlearn" / "models"
+    folder = _configured_models_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _not_writable(folder, exc) from exc
     return folder.resolve()
+
+
+def _configured_models_dir() -> Path:
+    """The folder :func:`models_dir` uses, without creating it."""
+    override = os.environ.get(MODELS_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "notebooks").is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout / "models"
+    return Path.home() / ".cache" / "onnxlearn" / "models"
 
 
 def is_writable(folder: Path) -> bool:

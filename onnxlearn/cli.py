@@ -5,6 +5,10 @@ Subcommands
 doctor
     Versions of what the course needs, execution providers, and whether
     ``models/`` is writable. Exits 1 with a clear line when something is missing.
+inspect MODEL [--json]
+    The anatomy of any .onnx file (:func:`onnxlearn.summarize`); ``--json``
+    prints stable JSON. Exits 1 when the checker complains, 2 when the file
+    cannot be read as a model.
 
 Examples
 --------
@@ -50,7 +54,7 @@ def doctor(out=None) -> int:
     int
         0 when everything needed is present, 1 otherwise.
     """
-    from .cache import MODELS_DIR_ENV, is_writable, models_dir
+    from .cache import MODELS_DIR_ENV, _configured_models_dir, is_writable, models_dir
     from .errors import CacheNotWritableError
 
     out = out or sys.stdout
@@ -74,8 +78,8 @@ def doctor(out=None) -> int:
     try:
         folder = models_dir()
         writable = is_writable(folder)
-    except CacheNotWritableError as exc:
-        folder, writable = exc.expected, False
+    except CacheNotWritableError:  # it cannot even be created
+        folder, writable = _configured_models_dir(), False
     print(f"models/      {folder} ({'writable' if writable else 'NOT writable'})", file=out)
     if not writable:
         problems.append(f"models folder {folder} is not writable: chmod u+w it, "
@@ -87,6 +91,30 @@ def doctor(out=None) -> int:
     return 1 if problems else 0
 
 
+def inspect_model(model, *, as_json: bool = False, load_external_data: bool = False,
+                  out=None) -> int:
+    """Print the anatomy of a model (:func:`onnxlearn.summarize`), as text or JSON.
+
+    The JSON has sorted keys and holds no absolute path or time, so the same
+    model always prints the same JSON.
+
+    Returns
+    -------
+    int
+        0 when ``onnx.checker`` accepts the model, 1 when it complains (the
+        summary is printed either way).
+    """
+    import json
+
+    from .anatomy import summarize
+
+    summary = summarize(model, load_external_data=load_external_data)
+    text = (json.dumps(summary.to_dict(), sort_keys=True, indent=2, ensure_ascii=False)
+            if as_json else repr(summary))
+    print(text, file=out or sys.stdout)
+    return 0 if summary.checker.valid else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``onnxlearn`` command."""
     parser = argparse.ArgumentParser(
@@ -94,6 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
                                       "inspect, draw, view and benchmark .onnx files.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("doctor", help="check that everything the course needs is installed")
+    inspect = commands.add_parser(
+        "inspect", help="summarise an .onnx file: header, inputs, outputs, operators, "
+                        "weights, checker (exit status 1 if the checker complains)")
+    inspect.add_argument("model", metavar="MODEL", help="path of the .onnx file")
+    inspect.add_argument("--json", action="store_true",
+                         help="print stable, machine-readable JSON")
+    inspect.add_argument("--load-external-data", action="store_true",
+                         help="also read external-data payloads (by default only their "
+                              "sizes are looked up)")
     return parser
 
 
@@ -105,6 +142,9 @@ def main(argv=None) -> int:
     try:
         if args.command == "doctor":
             return doctor()
+        if args.command == "inspect":
+            return inspect_model(args.model, as_json=args.json,
+                                 load_external_data=args.load_external_data)
     except OnnxLearnError as exc:
         print(f"onnxlearn {args.command}: {exc}", file=sys.stderr)
         return 2

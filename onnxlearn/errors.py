@@ -80,6 +80,10 @@ class CacheNotWritableError(OnnxLearnError, PermissionError):
     """The folder where course models are cached cannot be written."""
 
 
+class UnknownDataTypeError(OnnxLearnError, LookupError):
+    """An ONNX element type was asked for by a name or value that does not exist."""
+
+
 class MissingDependencyError(OnnxLearnError, ImportError):
     """An optional package needed by this feature is not installed."""
 
@@ -119,3 +123,11 @@ def require(module_name: str, *, feature: str, extra: str | None = None):
             expected=f"'{module_name}' importable", given=f"ImportError: {exc}",
             fix=how,
         ) from exc
+
+
+class NetronError(OnnxLearnError, RuntimeError):
+    """Netron could not serve a model (not installed, no free port, server died)."""
+
+
+class DisplayModeError(OnnxLearnError, ValueError):
+    """An unknown display mode was asked for (``mode=`` or ``ONNXLEARN_DISPLAY``)."""

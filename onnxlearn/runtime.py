@@ -13,8 +13,8 @@ In practice: float64 data, which is what scikit-learn's data sets and most
 numpy code produce, is accepted by a float32 model and converted to float32,
 exactly the precision the model computes in anyway. Integers are accepted
 for float inputs. Floats given to an integer input, strings given to a numeric
-input, and numbers given to a string input are refused. Pass ``cast="no"`` to
-refuse any conversion and see the mismatch instead.
+input, and anything but ``str`` (numbers, bytes) given to a string input are
+refused. Pass ``cast="no"`` to refuse any conversion and see the mismatch instead.
 
 Examples
 --------
@@ -84,10 +84,12 @@ class _Entry:
         compiled = getattr(self.session, "_sess", None)
         self.run = compiled.run if hasattr(compiled, "run") else self.session.run
         # The common case gets a fast path: one numeric input whose only free
-        # dimension is the first (the batch), e.g. float_input (?, 4).
+        # dimension is the first (the batch), e.g. float_input (?, 4). A fixed
+        # first dimension is left to the full checks, which compare it.
         spec = self.inputs[0] if len(self.inputs) == 1 else None
         fast = (spec is not None and spec.dtype not in (None, np.dtype(object))
-                and len(spec.shape) >= 1 and None not in spec.shape[1:])
+                and len(spec.shape) >= 1 and spec.shape[0] is None
+                and None not in spec.shape[1:])
         self.fast_name = spec.name if fast else None
         self.fast_dtype = spec.dtype if fast else None
         self.fast_ndim = len(spec.shape) if fast else -1
@@ -305,11 +307,18 @@ def _check_feed(spec: InputSpec, value, cast: str):
         return value
     if spec.dtype == object:  # string tensor
         array = np.asarray(value, dtype=object) if not isinstance(value, np.ndarray) else value
-        if array.dtype.kind not in "OUS":
+        # onnxruntime turns any other object into a string with str(), so
+        # 1 would become "1" and b"abc" "b'abc'": a silent wrong answer.
+        not_str = (None if array.dtype.kind == "U" else array.dtype if array.dtype.kind != "O"
+                   else next((v for v in array.flat if not isinstance(v, str)), None))
+        if not_str is not None:
+            given = (f"dtype {not_str}" if isinstance(not_str, np.dtype)
+                     else f"an element of type {type(not_str).__name__}: {not_str!r}")
             raise InputMismatchError(
                 f"wrong dtype for input {spec.name!r}",
-                expected="strings (tensor(string))", given=f"dtype {array.dtype}",
-                fix="pass a list or array of str")
+                expected="str elements (tensor(string))", given=given,
+                fix="pass a list or array of str, e.g. X.astype(str); decode bytes with "
+                    "np.char.decode(X, 'utf-8')")
         if array.dtype.kind != "O":
             array = array.astype(object)
     else:
@@ -441,7 +450,8 @@ def predict(model, X, *, output=0, cast: str = "same_kind"):
            [0.5]], dtype=float32)
     """
     entry = _entry(model)
-    feeds = entry.fast_feeds(X)
+    # The fast path converts float64 to float32, which only "same_kind" allows.
+    feeds = entry.fast_feeds(X) if cast == "same_kind" else None
     if feeds is None:
         feeds = _feeds(entry, X, cast)
     if output.__class__ is int:

@@ -126,3 +126,48 @@ def iris_forest() -> CourseModel:
 
     return _cached_sklearn_model("iris_forest", 1, train,
                                  [("float_input", FloatTensorType([None, 4]))])
+
+
+def digits_mlp() -> CourseModel:
+    """A 512-256 multilayer perceptron on the digits data set.
+
+    ``MinMaxScaler`` then ``MLPClassifier(hidden_layer_sizes=(512, 256),
+    max_iter=30, random_state=0)``, trained on
+    :func:`onnxlearn.datasets.load_digits_split` (about 98 % test accuracy),
+    converted with one input ``float_input`` of type ``FloatTensorType([None, 64])``
+    and without ZipMap, so both outputs are plain tensors: ``label`` and
+    ``probabilities``. Its weights are big enough to show what quantization does.
+
+    Returns
+    -------
+    CourseModel
+
+    Examples
+    --------
+    >>> mlp = digits_mlp()
+    >>> mlp.onnx_path.name
+    'digits_mlp.onnx'
+    """
+    from skl2onnx.common.data_types import FloatTensorType
+    from sklearn.neural_network import MLPClassifier
+
+    def train():
+        import warnings
+
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.pipeline import Pipeline
+        from sklearn.preprocessing import MinMaxScaler
+
+        from .datasets import load_digits_split
+
+        split = load_digits_split()
+        model = Pipeline([("scale", MinMaxScaler()),
+                          ("mlp", MLPClassifier(hidden_layer_sizes=(512, 256), max_iter=30,
+                                                random_state=0))])
+        with warnings.catch_warnings():  # 30 epochs is on purpose: fast, and 98 % accurate
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return model.fit(split.X_train, split.y_train)
+
+    return _cached_sklearn_model("digits_mlp", 1, train,
+                                 [("float_input", FloatTensorType([None, 64]))],
+                                 options={MLPClassifier: {"zipmap": False}})

@@ -77,6 +77,8 @@ class Feedback:
 
 
 def _lookup(exercise_id: str) -> Exercise | None:
+    if not isinstance(exercise_id, str):  # e.g. 1.1 instead of "01.1"
+        return None
     if exercise_id not in _REGISTRY:
         chapter = exercise_id.split(".", 1)[0]
         try:

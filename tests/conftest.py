@@ -1,0 +1,141 @@
+"""Shared fixtures: tiny hand-built ONNX models, and an isolated models folder.
+
+Every test session writes course models to its own temporary folder (through
+``ONNXLEARN_MODELS_DIR``), never to the checkout's ``models/``. The Iris
+forest is built there once per session; tests that damage cached files work
+on a private copy (``private_models_dir``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from onnxlearn import runtime
+from onnxlearn.cache import MODELS_DIR_ENV
+
+OPSET = 17
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_model(nodes, inputs, outputs, *, initializers=(), name="g", ml_opset=None):
+    """A ModelProto from nodes and (name, elem_type, shape) input/output triples."""
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info(*spec) for spec in inputs],
+        [helper.make_tensor_value_info(*spec) for spec in outputs],
+        initializer=list(initializers))
+    opsets = [helper.make_opsetid("", OPSET)]
+    if ml_opset is not None:
+        opsets.append(helper.make_opsetid("ai.onnx.ml", ml_opset))
+    model = helper.make_model(graph, opset_imports=opsets)
+    model.ir_version = 8  # what onnxruntime of the pinned version reads for sure
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
+def add_model(offset=1.0, *, name="add"):
+    """x: float (?, 3) -> y = x + offset, z = -x (two outputs)."""
+    constant = numpy_helper.from_array(np.full(3, offset, dtype=np.float32), "offset")
+    return make_model(
+        [helper.make_node("Add", ["x", "offset"], ["y"]), helper.make_node("Neg", ["x"], ["z"])],
+        [("x", TensorProto.FLOAT, [None, 3])],
+        [("y", TensorProto.FLOAT, [None, 3]), ("z", TensorProto.FLOAT, [None, 3])],
+        initializers=[constant], name=name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_models_dir(tmp_path_factory):
+    """Point ONNXLEARN_MODELS_DIR at a fresh folder for the whole session."""
+    folder = tmp_path_factory.mktemp("models")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(MODELS_DIR_ENV, str(folder))
+        yield folder
+
+
+@pytest.fixture(autouse=True)
+def fresh_sessions():
+    """Each test starts and ends with no cached onnxruntime session."""
+    runtime.clear_sessions()
+    yield
+    runtime.clear_sessions()
+
+
+@pytest.fixture
+def private_models_dir(tmp_path, monkeypatch):
+    """A models folder of this test alone (empty)."""
+    folder = tmp_path / "models"
+    monkeypatch.setenv(MODELS_DIR_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def iris_forest(session_models_dir):
+    """The course's Iris forest, built once per session in the session folder."""
+    import onnxlearn
+
+    return onnxlearn.iris_forest()
+
+
+@pytest.fixture
+def iris_forest_copy(iris_forest, private_models_dir):
+    """A private models folder holding copies of the built Iris forest files."""
+    shutil.copytree(iris_forest.onnx_path.parent, private_models_dir)
+    return private_models_dir
+
+
+@pytest.fixture(scope="session")
+def iris_split():
+    import onnxlearn
+
+    return onnxlearn.load_iris_split()
+
+
+@pytest.fixture
+def add_onnx():
+    return add_model()
+
+
+@pytest.fixture
+def add_path(tmp_path, add_onnx):
+    path = tmp_path / "add.onnx"
+    onnx.save(add_onnx, path)
+    return path
+
+
+@pytest.fixture
+def int_model():
+    """x: int64 (?, 2) -> y = |x|."""
+    return make_model([helper.make_node("Abs", ["x"], ["y"])],
+                      [("x", TensorProto.INT64, [None, 2])], [("y", TensorProto.INT64, [None, 2])])
+
+
+@pytest.fixture
+def two_input_model():
+    """a, b: float (?, 2) -> y = a - b (order matters, so a swap would show)."""
+    return make_model([helper.make_node("Sub", ["a", "b"], ["y"])],
+                      [("a", TensorProto.FLOAT, [None, 2]), ("b", TensorProto.FLOAT, [None, 2])],
+                      [("y", TensorProto.FLOAT, [None, 2])])
+
+
+@pytest.fixture
+def string_model():
+    """s: string (?) -> code: int64, via ai.onnx.ml LabelEncoder (unknown -> -1)."""
+    return make_model(
+        [helper.make_node("LabelEncoder", ["s"], ["code"], domain="ai.onnx.ml",
+                          keys_strings=["setosa", "versicolor", "virginica"],
+                          values_int64s=[0, 1, 2], default_int64=-1)],
+        [("s", TensorProto.STRING, [None])], [("code", TensorProto.INT64, [None])],
+        ml_opset=2)
+
+
+@pytest.fixture
+def fixed_batch_model():
+    """x: float (1, 4) -> Relu: a model with a fixed first dimension."""
+    return make_model([helper.make_node("Relu", ["x"], ["y"])],
+                      [("x", TensorProto.FLOAT, [1, 4])], [("y", TensorProto.FLOAT, [1, 4])])
