@@ -22,6 +22,7 @@ from .bench import compare, latency_curve, measure
 from .cache import models_dir
 from .datasets import load_digits_split, load_iris_split
 from .draw import StaticDrawing, draw, draw_side_by_side
+from .dtypes import data_type, data_types, dtype_table, probe_dtypes
 from .errors import (
     CacheNotWritableError,
     DisplayModeError,
@@ -32,6 +33,7 @@ from .errors import (
     ModelNotFoundError,
     NetronError,
     OnnxLearnError,
+    UnknownDataTypeError,
 )
 from .modelfile import load_model
 from .netron import NetronView, show, side_by_side, stop
@@ -46,8 +48,10 @@ __all__ = [
     "CacheNotWritableError", "CourseModel", "EstimatorNotFittedError", "InputMismatchError",
     "MissingDependencyError", "ModelLoadError", "ModelNotFoundError", "ModelSummary",
     "OnnxLearnError",
-    "ParityReport", "compare", "exercises", "input_specs", "iris_forest", "latency_curve",
+    "ParityReport", "UnknownDataTypeError", "compare", "data_type", "data_types",
+    "dtype_table", "exercises", "input_specs", "iris_forest", "latency_curve",
     "load_digits_split", "load_iris_split", "load_model", "measure", "models_dir", "predict",
+    "probe_dtypes",
     "DisplayModeError", "NetronError", "NetronView", "StaticDrawing", "draw",
     "draw_side_by_side", "show", "side_by_side", "stop",
     "run", "session", "setup_notebook", "summarize", "verify",

@@ -584,10 +584,26 @@ def _starts_like_a_model(data: bytes) -> bool:
     return len(data) >= 2 and data[0] == 0x08 and 1 <= data[1] <= 15
 
 
+def _complete_model_or_none(data: bytes):
+    """The model in ``data`` if protobuf reads all of it as a model with a graph."""
+    import onnx
+
+    model = onnx.ModelProto()
+    try:
+        model.ParseFromString(data)
+    except Exception:  # not protobuf at all: the caller explains
+        return None
+    whole = model.ir_version > 0 and model.HasField("graph") and len(model.opset_import) > 0
+    return model if whole else None
+
+
 def _parse(data: bytes, source: str):
     try:
         return parse_model_bytes(data, source=source)
     except ModelLoadError as exc:
+        complete = _complete_model_or_none(data)
+        if complete is not None:
+            return complete  # a whole model that breaks a rule: the checker will say which
         found = _identify_proto(data)
         if found is None and _starts_like_a_model(data):
             raise ModelLoadError(

@@ -9,6 +9,14 @@ inspect MODEL [--json]
     The anatomy of any .onnx file (:func:`onnxlearn.summarize`); ``--json``
     prints stable JSON. Exits 1 when the checker complains, 2 when the file
     cannot be read as a model.
+view MODEL [MODEL...] [--ports P]
+    Serve each model with Netron (one server each, on 127.0.0.1), print
+    their URLs and wait until Ctrl-C (:func:`onnxlearn.netron.view_until_interrupted`).
+draw MODEL -o FILE.png|svg
+    Save a static drawing of the graph (:func:`onnxlearn.draw`).
+dtypes [NAME...] [--no-probe] [--refresh] [--html]
+    Every ONNX element type, its numpy dtype, size and category, and whether
+    onnxruntime's CPU provider runs it (:func:`onnxlearn.dtype_table`).
 
 Examples
 --------
@@ -131,6 +139,28 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--load-external-data", action="store_true",
                          help="also read external-data payloads (by default only their "
                               "sizes are looked up)")
+    view = commands.add_parser(
+        "view", help="serve models with Netron on 127.0.0.1, print their URLs, wait for Ctrl-C")
+    view.add_argument("models", metavar="MODEL", nargs="+", help=".onnx files")
+    view.add_argument("--ports", default=None,
+                      help="ports to use, e.g. 20000-20009 (default: any free port)")
+    draw = commands.add_parser("draw", help="save a static drawing of a model's graph")
+    draw.add_argument("model", metavar="MODEL", help="path of the .onnx file")
+    draw.add_argument("-o", "--output", required=True, metavar="FILE",
+                      help="where to save it: a .png or .svg file name")
+    draw.add_argument("--initializers", choices=("fold", "show", "hide"), default="fold",
+                      help="fold weights into their node's box, draw them apart, or hide them")
+    draw.add_argument("--max-nodes", type=int, default=300,
+                      help="draw at most this many operator nodes (default 300)")
+    dtypes = commands.add_parser(
+        "dtypes", help="every ONNX element type and whether onnxruntime's CPU provider runs it")
+    dtypes.add_argument("names", metavar="NAME", nargs="*",
+                        help="only these types, e.g. float16 bfloat16 (default: all)")
+    dtypes.add_argument("--no-probe", action="store_true",
+                        help="only the static table, without running onnxruntime")
+    dtypes.add_argument("--refresh", action="store_true",
+                        help="run the probe again instead of using its cached result")
+    dtypes.add_argument("--html", action="store_true", help="print an HTML table")
     return parser
 
 
@@ -145,6 +175,24 @@ def main(argv=None) -> int:
         if args.command == "inspect":
             return inspect_model(args.model, as_json=args.json,
                                  load_external_data=args.load_external_data)
+        if args.command == "view":
+            from .netron import view_until_interrupted
+
+            return view_until_interrupted(args.models, ports=args.ports)
+        if args.command == "draw":
+            from .draw import draw
+
+            saved = draw(args.model, initializers=args.initializers,
+                         max_nodes=args.max_nodes, path=args.output)
+            print(f"saved {args.output}: {saved!r}")
+            return 0
+        if args.command == "dtypes":
+            from .dtypes import dtype_table
+
+            table = dtype_table(probe=not args.no_probe, refresh=args.refresh,
+                                names=args.names or None)
+            print(table.to_html() if args.html else table.to_text())
+            return 0
     except OnnxLearnError as exc:
         print(f"onnxlearn {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -86,7 +86,8 @@ def parse_model_bytes(data: bytes, *, source: str = "bytes"):
     Raises
     ------
     ModelLoadError
-        If the bytes are empty, not protobuf, or protobuf but not a model.
+        If the bytes are empty, not protobuf, protobuf but not a model, or a
+        model cut short (an operator domain used but not imported).
 
     Examples
     --------
@@ -118,6 +119,17 @@ def parse_model_bytes(data: bytes, *, source: str = "bytes"):
                   f"ir_version={model.ir_version} and "
                   f"{'a graph' if model.HasField('graph') else 'no graph'} "
                   f"(truncated, or another kind of file)",
+            fix=_FIX_REBUILD)
+    # opset_import is stored after the graph, so a file cut short there still
+    # parses: check that every operator domain the graph uses is imported.
+    imported = {opset.domain or "ai.onnx" for opset in model.opset_import}
+    unimported = sorted({node.domain or "ai.onnx" for node in model.graph.node} - imported)
+    if unimported:
+        raise ModelLoadError(
+            "incomplete ONNX model",
+            expected="an opset import for every operator domain the graph uses",
+            given=f"{source}, which uses {', '.join(unimported)} without importing it "
+                  f"(truncated, or built without opset_imports)",
             fix=_FIX_REBUILD)
     return model
 

@@ -117,11 +117,14 @@ class NetronView:
     port : int
     url : str
         The URL the notebook page loads (see :func:`notebook_url`).
+    urls : list of str
+        One per model, for :func:`side_by_side`.
     """
 
     def __init__(self, servers: list, height: int = 600):
         self._servers = list(servers)
         self.height = height
+        self.urls = [notebook_url(server.port) for server in self._servers]
 
     @property
     def name(self) -> str:
@@ -133,11 +136,7 @@ class NetronView:
 
     @property
     def url(self) -> str:
-        return notebook_url(self.port)
-
-    @property
-    def urls(self) -> list:
-        return [notebook_url(server.port) for server in self._servers]
+        return self.urls[0]
 
     def __repr__(self) -> str:
         return "\n".join(f"Netron view of {server.name!r} at {server.local_url}"
@@ -540,6 +539,46 @@ def stop(model=None) -> int:
     with _LOCK:
         server = _SERVERS.get(key)
     return _stop_server(server) if server is not None else 0
+
+
+def view_until_interrupted(models, *, ports=None, out=None) -> int:
+    """Serve each model, print its URL, and wait until Ctrl-C (``onnxlearn view``).
+
+    Parameters
+    ----------
+    models : sequence of path-like
+    ports : optional
+        As for :func:`show`.
+    out : file-like, default sys.stdout
+
+    Returns
+    -------
+    int
+        0 after Ctrl-C (or SIGTERM), 1 if a server stopped on its own.
+    """
+    import signal
+    import time
+
+    out = out or sys.stdout
+    servers = [serve(model, ports=ports) for model in models]
+    for server in servers:
+        print(f"{server.name}: {server.local_url}", file=out, flush=True)
+    print("Serving; press Ctrl-C to stop.", file=out, flush=True)
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        while all(server.alive() for server in servers):
+            time.sleep(0.2)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        for server in servers:
+            _stop_server(server)
 
 
 atexit.register(stop)

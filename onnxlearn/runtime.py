@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
+import time
 from pathlib import Path
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -113,39 +115,88 @@ _MAX_SESSIONS = 64
 # so that a repeated call skips building the key.
 _BY_ABSOLUTE_PATH: dict = {}
 _PATH_TYPES = (str, type(Path()))
-# Holding the file open lets a cheap fstat() tell whether it changed: a file
-# rewritten in place has a new size or mtime, and one replaced or deleted has
-# no links left. Windows cannot replace a file that is open, so there the
-# path is stat()-ed on each call instead.
-_HOLD_FILES = os.name != "nt"
+#: Longest time a cached session may go without asking the file system
+#: whether its file changed. Writes made by this Python process are seen at
+#: once (see _invalidate_on_write); this bound is for other processes.
+RECHECK_SECONDS = 0.1
 
 
 @dataclass
 class _FileWatch:
+    """Tells whether the file a session was built from has changed since.
+
+    A ``stat`` on every call would cost more than running a small model on
+    some machines, so the file is stat-ed at most every ``RECHECK_SECONDS``,
+    and an audit hook marks it stale as soon as this process opens it for
+    writing, renames over it, truncates or removes it.
+    """
+
     path: str
-    fd: int | None
     version: tuple
+    checked_at: float
+    stale: bool = False
 
     @classmethod
-    def open(cls, path: str) -> _FileWatch:
-        fd = os.open(path, os.O_RDONLY) if _HOLD_FILES else None
-        stat = os.fstat(fd) if fd is not None else os.stat(path)
-        return cls(path, fd, (stat.st_mtime_ns, stat.st_size))
+    def start(cls, path: str) -> _FileWatch:
+        stat = os.stat(path)
+        watch = cls(path, (stat.st_mtime_ns, stat.st_size), time.monotonic())
+        _watch_writes()
+        _WATCHES.setdefault(path, []).append(watch)
+        return watch
 
     def unchanged(self) -> bool:
-        if self.fd is None:
-            try:
-                stat = os.stat(self.path)
-            except OSError:
-                return False
-            return (stat.st_mtime_ns, stat.st_size) == self.version
-        stat = os.fstat(self.fd)
-        return stat.st_nlink > 0 and (stat.st_mtime_ns, stat.st_size) == self.version
+        if self.stale:
+            return False
+        now = time.monotonic()
+        if now - self.checked_at < RECHECK_SECONDS:
+            return True
+        try:
+            stat = os.stat(self.path)
+        except OSError:
+            self.stale = True
+            return False
+        self.checked_at = now
+        self.stale = (stat.st_mtime_ns, stat.st_size) != self.version
+        return not self.stale
 
     def close(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
+        watches = _WATCHES.get(self.path, [])
+        if self in watches:
+            watches.remove(self)
+        if not watches:
+            _WATCHES.pop(self.path, None)
+
+
+_WATCHES: dict = {}  # absolute path -> [_FileWatch]
+_WRITE_EVENTS = frozenset({"open", "os.rename", "os.truncate", "os.remove"})
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR
+_hook_installed = False
+
+
+def _invalidate_on_write(event: str, args: tuple) -> None:
+    """Audit hook: mark watched files stale when this process writes them."""
+    if event not in _WRITE_EVENTS or not _WATCHES:
+        return
+    if event == "open":
+        if not args[2] & _WRITE_FLAGS:
+            return
+        touched = (args[0],)
+    elif event == "os.rename":
+        touched = args[:2]
+    else:
+        touched = args[:1]
+    for path in touched:
+        if isinstance(path, (str, bytes, os.PathLike)):
+            path = os.fsdecode(path)
+            for watch in _WATCHES.get(os.path.abspath(path), ()):
+                watch.stale = True
+
+
+def _watch_writes() -> None:
+    global _hook_installed
+    if not _hook_installed:
+        sys.addaudithook(_invalidate_on_write)  # hooks cannot be removed; this one is cheap
+        _hook_installed = True
 
 
 def _model_key(model, providers, threads):
@@ -221,7 +272,7 @@ def _entry(model, providers=DEFAULT_PROVIDERS, threads=1) -> _Entry:
     watch = None
     if key[0] == "path":
         check_model_path(key[1])
-        watch = _FileWatch.open(key[1])
+        watch = _FileWatch.start(key[1])
     try:
         entry = _create_entry(key[1] if watch else model, tuple(providers), threads)
     except BaseException:

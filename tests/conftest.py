@@ -139,3 +139,37 @@ def fixed_batch_model():
     """x: float (1, 4) -> Relu: a model with a fixed first dimension."""
     return make_model([helper.make_node("Relu", ["x"], ["y"])],
                       [("x", TensorProto.FLOAT, [1, 4])], [("y", TensorProto.FLOAT, [1, 4])])
+
+
+_READ_ONLY_MOUNT = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
+
+
+def _run_with_read_only(folder, argv, env=None):
+    """Run ``argv`` in a private mount namespace where ``folder`` is mounted read-only.
+
+    Tests run as root, and root ignores permission bits, so a chmod-ed folder
+    would still be writable. A read-only bind mount is refused to root too,
+    and an unprivileged user namespace lets the test make one.
+    """
+    import subprocess
+
+    return subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", _READ_ONLY_MOUNT,
+         str(folder), *map(str, argv)],
+        capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def run_read_only(tmp_path_factory):
+    """``run_read_only(folder, argv, env=None)``; skips where namespaces are not allowed."""
+    import shutil as _shutil
+    import sys
+
+    if _shutil.which("unshare") is None:
+        pytest.skip("needs util-linux's unshare to mount a folder read-only")
+    probe = tmp_path_factory.mktemp("probe")
+    result = _run_with_read_only(
+        probe, [sys.executable, "-c", f"open({str(probe / 'x')!r}, 'w')"])
+    if "Read-only file system" not in result.stderr:
+        pytest.skip(f"cannot make a read-only bind mount here: {result.stderr.strip()[-200:]}")
+    return _run_with_read_only
