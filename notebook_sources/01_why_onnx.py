@@ -93,6 +93,15 @@ print("graph outputs:", [o.name for o in onnx_model.graph.output])
 print("operators    :", [node.op_type for node in onnx_model.graph.node])
 
 # %% [markdown]
+# Here is the graph we just wrote, in **Netron**, the standard viewer for ONNX models (chapter 09
+# shows how to read it). Click a node to see its attributes. The first time, click **Accept** on
+# Netron's cookie notice. Where Netron cannot run (tests, HTML export, GitHub), a static drawing
+# appears instead.
+
+# %%
+onnxlearn.show(models / "model.onnx")
+
+# %% [markdown]
 # The ONNX file no longer needs scikit-learn. **onnxruntime** loads it and predicts. Note the
 # `astype(np.float32)`: the graph declares float32, and onnxruntime does not convert for you.
 
@@ -200,10 +209,10 @@ for size, speedup in zip(curve.batch_sizes, speedups):
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.4))
 curve.plot(left)
 left.set_title("time per call")
-right.semilogx(curve.batch_sizes, speedups, marker="o")
+right.loglog(curve.batch_sizes, speedups, marker="o")
 right.axhline(1, color="grey", linestyle="--")
 right.set_xlabel("batch size (rows)")
-right.set_ylabel("speed-up of onnxruntime")
+right.set_ylabel("speed-up of onnxruntime (×)")
 right.set_title("onnxruntime / scikit-learn")
 plt.show()
 

@@ -165,7 +165,7 @@ class CheckerVerdict:
         return {"valid": self.valid, "message": self.message}
 
     def __str__(self) -> str:
-        return "valid" if self.valid else f"INVALID: {self.message}"
+        return "valid" if self.valid else "INVALID: " + " ".join(str(self.message).split())
 
 
 @dataclass(frozen=True)
@@ -235,8 +235,10 @@ class ModelSummary:
 
     # -- text ------------------------------------------------------------- #
     def _title(self) -> str:
-        what = self.file_name or f"model from {self.source}"
-        return f"ONNX model {what} ({self.size_bytes:,} bytes)"
+        if self.file_name:
+            return f"ONNX model {self.file_name} ({self.size_bytes:,} bytes)"
+        source = "a ModelProto" if self.source == "ModelProto" else self.source
+        return f"ONNX model from {source} ({self.size_bytes:,} bytes serialized)"
 
     def _opsets_text(self) -> str:
         return ", ".join(f"{domain or 'ai.onnx'} {version}"
@@ -492,8 +494,10 @@ def _external_data(tensors: list, folder: Path | None) -> ExternalDataSummary:
         location = entries.get("location", "")
         offset = int(entries.get("offset", "0") or 0)
         length = entries.get("length", "")
-        size = (int(length) if length.isdigit()
-                else _tensor_bytes(tensor, _numel(tensor.dims), element_type_name(tensor.data_type)))
+        if length.isdigit():
+            size = int(length)
+        else:
+            size = _tensor_bytes(tensor, _numel(tensor.dims), element_type_name(tensor.data_type))
         total += size
         needed[location] = max(needed.get(location, 0), offset + size)
     files, problems = {}, []

@@ -37,9 +37,12 @@ _MAX_LABELLED_EDGES = 250
 
 _COLORS = {"input": "#c7e9c0", "op": "#c6dbef", "init": "#e0e0e0",
            "output": "#fdd0a2", "outer": "#ffffff"}
+# Positions are in inches: boxes are this far apart, and a text line is this tall.
 _INCH_PER_COLUMN = 1.9
-_INCH_PER_LAYER = 0.85
-_MAX_FIGURE_INCHES = (40.0, 80.0)
+_INCH_PER_LINE = 8 * 1.25 / 72
+_INCH_BOX_PADDING = 0.12
+_INCH_BETWEEN_LAYERS = 0.5
+_MAX_FIGURE_INCHES = (40.0, 120.0)
 
 
 @dataclass
@@ -59,7 +62,7 @@ class _Plan:
     edges: list                     # (source key, target key, label or "")
     positions: dict = field(default_factory=dict)
     layers: int = 1
-    width: int = 1
+    layer_of: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     operator_count: int = 0
     initializer_count: int = 0
@@ -67,8 +70,10 @@ class _Plan:
 
     @property
     def size(self) -> tuple:
-        width = min(max(4.0, self.width * _INCH_PER_COLUMN), _MAX_FIGURE_INCHES[0])
-        height = min(max(2.0, (self.layers + 0.6) * _INCH_PER_LAYER), _MAX_FIGURE_INCHES[1])
+        xs = [x for x, _ in self.positions.values()] or [0.0]
+        ys = [y for _, y in self.positions.values()] or [0.0]
+        width = min(max(4.0, max(xs) - min(xs) + _INCH_PER_COLUMN), _MAX_FIGURE_INCHES[0])
+        height = min(max(2.0, max(ys) - min(ys) + 1.4), _MAX_FIGURE_INCHES[1])
         return width, height
 
 
@@ -84,18 +89,22 @@ class StaticDrawing:
         Operator nodes in the main graph (drawn or not).
     notes : list of str
         What the drawing left out, if anything.
+    node_labels : dict
+        ``name -> text in its box`` for every drawn box: node names for
+        operators, tensor names for inputs, outputs and initializers.
     edge_labels : dict
-        ``(source, target) -> label`` for every drawn edge, where sources and
-        targets are node names, or tensor names for inputs and outputs.
+        ``(source, target) -> label`` for every drawn edge, named as in
+        ``node_labels``; the label is the tensor's type and shape, if known.
     """
 
     def __init__(self, figure, graph_name: str, operator_count: int, notes=(),
-                 edge_labels=None, description: str | None = None):
+                 edge_labels=None, description: str | None = None, node_labels=None):
         self.figure = figure
         self.graph_name = graph_name
         self.operator_count = operator_count
         self.notes = list(notes)
         self.edge_labels = dict(edge_labels or {})
+        self.node_labels = dict(node_labels or {})
         self._description = description
 
     def __repr__(self) -> str:
@@ -139,20 +148,27 @@ def _short(text: str, limit: int = 22) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _shape_text(type_proto) -> str:
-    """``float[N,4]`` for a tensor type; '' when nothing is known."""
+def _dtype_text(elem_type: int) -> str:
     import onnx
 
+    if not elem_type:
+        return "?"
+    name = onnx.helper.tensor_dtype_to_np_dtype(elem_type).name
+    return {"float32": "float", "object": "string"}.get(name, name)
+
+
+def _shape_text(type_proto) -> str:
+    """``float[N,4]`` for a tensor type; '' when nothing is known."""
     if not type_proto.HasField("tensor_type"):
         kind = type_proto.WhichOneof("value")
         return kind.replace("_type", "") if kind else ""
     tensor = type_proto.tensor_type
-    dtype = (onnx.helper.tensor_dtype_to_np_dtype(tensor.elem_type).name
-             if tensor.elem_type else "?")
-    dtype = {"float32": "float", "object": "string"}.get(dtype, dtype)
+    dtype = _dtype_text(tensor.elem_type)
     if not tensor.HasField("shape"):
         return dtype
-    dims = [str(d.dim_value) if d.HasField("dim_value") else (d.dim_param or "?")
+    dims = [str(d.dim_value) if d.HasField("dim_value")
+            # "unk__3" is a name shape inference makes up for a dimension it cannot know
+            else (d.dim_param if d.dim_param and not d.dim_param.startswith("unk__") else "?")
             for d in tensor.shape.dim]
     return f"{dtype}[{','.join(dims)}]"
 
@@ -173,8 +189,8 @@ def _tensor_types(graph, model) -> dict:
         if text:
             types[value.name] = text
     for tensor in graph.initializer:
-        dtype = onnx.helper.tensor_dtype_to_np_dtype(tensor.data_type).name
-        types.setdefault(tensor.name, f"{dtype}[{','.join(map(str, tensor.dims))}]")
+        types.setdefault(tensor.name,
+                         f"{_dtype_text(tensor.data_type)}[{','.join(map(str, tensor.dims))}]")
     return types
 
 
@@ -225,7 +241,7 @@ def _plan(graph, model, *, initializers: str, max_nodes, subgraphs: str,
     def edge_label(name: str) -> str:
         return types.get(name, "")
 
-    for key, node in zip(op_keys, kept):
+    for key, node in zip(op_keys, kept, strict=True):
         lines = [node.op_type]
         if node.name and node.name != node.op_type:
             lines.append(_short(node.name))
@@ -277,6 +293,13 @@ def _plan(graph, model, *, initializers: str, max_nodes, subgraphs: str,
         plan.notes.append(f"{len(plan.subgraphs)} subgraph(s) summarised in their node's label; "
                           "pass subgraphs='expand' to draw them.")
 
+    merged: dict = {}  # one arrow per pair of boxes, listing every tensor it carries
+    for source, target, label in plan.edges:
+        labels = merged.setdefault((source, target), [])
+        if label and label not in labels:
+            labels.append(label)
+    plan.edges = [(source, target, ", ".join(labels)) for (source, target), labels
+                  in merged.items()]
     digraph = nx.DiGraph()
     digraph.add_nodes_from(plan.nodes)
     digraph.add_edges_from((source, target) for source, target, _ in plan.edges)
@@ -320,9 +343,16 @@ def _layout(plan: _Plan, digraph) -> None:
 
             rows[depth].sort(key=barycentre)
             place(rows[depth])
-    plan.positions = {key: (x[key], -layer.get(key, 0)) for key in digraph}
-    plan.layers = (max(layer.values()) + 1) if layer else 1
-    plan.width = max((len(row) for row in rows.values()), default=1)
+    top, y = 0.0, {}
+    for depth in order:  # each layer as tall as its tallest box, plus room for arrows
+        tallest = max(plan.nodes[key].lines for key in rows[depth])
+        half = (tallest * _INCH_PER_LINE + _INCH_BOX_PADDING) / 2
+        y[depth] = top - half
+        top -= 2 * half + _INCH_BETWEEN_LAYERS
+    plan.positions = {key: (x[key] * _INCH_PER_COLUMN, y[layer.get(key, 0)])
+                      for key in digraph}
+    plan.layer_of = {key: layer.get(key, 0) for key in digraph}
+    plan.layers = len(order) or 1
 
 
 def _render(plan: _Plan, ax) -> None:
@@ -336,14 +366,12 @@ def _render(plan: _Plan, ax) -> None:
         return
     xs = [p[0] for p in plan.positions.values()]
     ys = [p[1] for p in plan.positions.values()]
-    ax.set_xlim(min(xs) - 0.7, max(xs) + 0.7)
+    ax.set_xlim(min(xs) - _INCH_PER_COLUMN / 2, max(xs) + _INCH_PER_COLUMN / 2)
     ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
-    figure_height = ax.figure.get_size_inches()[1] * ax.get_position().height
-    data_per_point = (max(ys) - min(ys) + 1.2) / (figure_height * 72)
     font = 8
 
     def half_height(node: _Node) -> float:
-        return (node.lines * font * 1.25 + 8) / 2 * data_per_point
+        return (node.lines * _INCH_PER_LINE + _INCH_BOX_PADDING) / 2
 
     labelled = len(plan.edges) <= _MAX_LABELLED_EDGES
     segments = []
@@ -351,10 +379,13 @@ def _render(plan: _Plan, ax) -> None:
         (x1, y1), (x2, y2) = plan.positions[source], plan.positions[target]
         start = (x1, y1 - half_height(plan.nodes[source]))
         end = (x2, y2 + half_height(plan.nodes[target]))
+        skips = plan.layer_of[target] - plan.layer_of[source] > 1
         if labelled:
+            # an arrow that skips layers bends, so it does not hide behind the boxes it passes
             ax.annotate("", xy=end, xytext=start, zorder=1,
                         arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 0.8,
-                                    "shrinkA": 0, "shrinkB": 0, "mutation_scale": 8})
+                                    "shrinkA": 0, "shrinkB": 0, "mutation_scale": 8,
+                                    "connectionstyle": f"arc3,rad={0.35 if skips else 0}"})
             if label:
                 ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2, label,
                         fontsize=6.5, color="#333333", ha="center", va="center", zorder=2,
@@ -474,7 +505,7 @@ def _figure_for(plans: list, *, ax=None, path=None, description=None) -> StaticD
         height = max(plan.size[1] for plan in plans) + (0.3 * len(notes) if notes else 0)
         figure = Figure(figsize=(min(sum(widths), 60.0), height), layout="constrained")
         axes = figure.subplots(1, len(plans), width_ratios=widths, squeeze=False)[0]
-        for plan, axis in zip(plans, axes):
+        for plan, axis in zip(plans, axes, strict=True):
             _render(plan, axis)
         if notes:
             figure.supxlabel("\n".join(notes), fontsize=8, color="#8a4b08")
@@ -482,8 +513,9 @@ def _figure_for(plans: list, *, ax=None, path=None, description=None) -> StaticD
                                                                      "outer") else key)
              for key in main.nodes}
     edge_labels = {(names[s], names[t]): label for s, t, label in main.edges}
+    node_labels = {names[key]: node.label for key, node in main.nodes.items()}
     drawing = StaticDrawing(figure, main.title, main.operator_count, notes, edge_labels,
-                            description)
+                            description, node_labels)
     if path is not None:
         drawing.save(path)
     return drawing
@@ -513,7 +545,7 @@ def draw_side_by_side(models, *, titles=None, **options) -> StaticDrawing:
     """
     titles = list(titles) if titles is not None else [None] * len(models)
     plans = []
-    for model, title in zip(models, titles):
+    for model, title in zip(models, titles, strict=True):
         graph, loaded = _as_graph(model)
         plans.append(_plan(graph, loaded, title=title,
                            initializers=options.get("initializers", "fold"),

@@ -237,6 +237,8 @@ def data_type(key) -> DataType:
             if row.value == int(key):
                 return row
         raise _unknown(f"the value {int(key)}" + (" (UNDEFINED)" if int(key) == 0 else ""))
+    if key is None:  # np.dtype(None) would quietly mean float64
+        raise _unknown("None")
     try:
         dtype = np.dtype(key)
     except TypeError:
@@ -448,7 +450,7 @@ def _run_check(row: DataType, check: str, opset: int) -> CheckResult:
         options = ort.SessionOptions()
         # Run every kernel at run time, not folded away while loading.
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-        options.log_severity_level = 3
+        options.log_severity_level = 4  # failures are recorded, not logged
         options.intra_op_num_threads = 1
         session = ort.InferenceSession(model.SerializeToString(), options,
                                        providers=["CPUExecutionProvider"])
@@ -620,10 +622,11 @@ class DtypeTable:
         return lines
 
     def _title(self) -> str:
+        count = f"{len(self.rows)} ONNX element type" + ("" if len(self.rows) == 1 else "s")
         if self.probe is None:
-            return f"{len(self.rows)} ONNX element types"
+            return count
         supported = sum(self.probe.results[row.name].status == "supported" for row in self.rows)
-        return (f"{len(self.rows)} ONNX element types; onnxruntime "
+        return (f"{count}; onnxruntime "
                 f"{self.probe.onnxruntime_version}'s CPUExecutionProvider runs "
                 f"{supported} of them fully")
 

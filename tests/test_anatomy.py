@@ -603,3 +603,15 @@ def test_a_file_using_an_unimported_domain_is_summarised_with_the_complaint(tmp_
     summary = summarize(path)
     assert summary.op_types == {"com.example.Frobnicate": 1}
     assert not summary.checker.valid and "com.example" in summary.checker.message
+
+
+def test_the_onnxlearn_command_runs_inspect(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "linreg.onnx"
+    onnx.save_model(linear_regression(), path)
+    done = subprocess.run([sys.executable, "-m", "onnxlearn", "inspect", str(path), "--json"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == summarize(path).to_dict()

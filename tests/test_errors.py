@@ -4,7 +4,6 @@ import pickle
 
 import pytest
 
-from onnxlearn import errors
 from onnxlearn.errors import (
     CacheNotWritableError,
     EstimatorNotFittedError,

@@ -28,7 +28,7 @@ def largest_exact_float16_integer() -> int:
     >>> largest_exact_float16_integer()
     2048
     """
-    candidates = np.arange(0, 1 << 17, dtype=np.float64)
+    candidates = np.arange(0, float(np.finfo(np.float16).max) + 1, dtype=np.float64)
     wrong = candidates[candidates.astype(np.float16).astype(np.float64) != candidates]
     return int(wrong[0]) - 1
 
