@@ -354,8 +354,16 @@ def _names(specs) -> str:
 
 
 def _check_feed(spec: InputSpec, value, cast: str):
-    if spec.dtype is None:  # sequences, maps, optionals: onnxruntime checks them
-        return value
+    if spec.dtype is None:
+        if spec.type.startswith("tensor("):  # bfloat16, float8, int4...: no numpy dtype
+            raise InputMismatchError(
+                f"onnxruntime's Python API cannot feed input {spec.name!r} from numpy",
+                expected=f"a {spec.type} tensor, which numpy has no dtype for",
+                given=f"{type(value).__name__}"
+                      + (f" of dtype {value.dtype}" if hasattr(value, "dtype") else ""),
+                fix="give the model a float input followed by a Cast node to the "
+                    "low-precision type, and feed float32")
+        return value  # sequences, maps, optionals: onnxruntime checks them
     if spec.dtype == object:  # string tensor
         array = np.asarray(value, dtype=object) if not isinstance(value, np.ndarray) else value
         # onnxruntime turns any other object into a string with str(), so

@@ -70,7 +70,7 @@ def _is_onnx(path: Path) -> bool:
     return True
 
 
-def _cached_sklearn_model(name: str, recipe_version: int, train, initial_types,
+def _cached_sklearn_model(name: str, recipe_version: int, train, n_features: int,
                           options=None) -> CourseModel:
     import joblib
 
@@ -83,9 +83,11 @@ def _cached_sklearn_model(name: str, recipe_version: int, train, initial_types,
 
     def convert(tmp: Path) -> None:
         from skl2onnx import convert_sklearn
+        from skl2onnx.common.data_types import FloatTensorType
 
         onnx_model = convert_sklearn(
-            joblib.load(pickle_path), name=name, initial_types=initial_types,
+            joblib.load(pickle_path), name=name,
+            initial_types=[("float_input", FloatTensorType([None, n_features]))],
             options=options,
             target_opset={"": TARGET_OPSET, "ai.onnx.ml": TARGET_ML_OPSET})
         tmp.write_bytes(onnx_model.SerializeToString())
@@ -114,8 +116,6 @@ def iris_forest() -> CourseModel:
     >>> onnxlearn.predict(forest.onnx_path, [[5.1, 3.5, 1.4, 0.2]])
     array([0]...)
     """
-    from skl2onnx.common.data_types import FloatTensorType
-
     def train():
         from sklearn.ensemble import RandomForestClassifier
 
@@ -125,7 +125,7 @@ def iris_forest() -> CourseModel:
         return RandomForestClassifier(random_state=42).fit(split.X_train, split.y_train)
 
     return _cached_sklearn_model("iris_forest", 1, train,
-                                 [("float_input", FloatTensorType([None, 4]))])
+                                 n_features=4)
 
 
 def digits_mlp() -> CourseModel:
@@ -148,13 +148,11 @@ def digits_mlp() -> CourseModel:
     >>> mlp.onnx_path.name
     'digits_mlp.onnx'
     """
-    from skl2onnx.common.data_types import FloatTensorType
-    from sklearn.neural_network import MLPClassifier
-
     def train():
         import warnings
 
         from sklearn.exceptions import ConvergenceWarning
+        from sklearn.neural_network import MLPClassifier
         from sklearn.pipeline import Pipeline
         from sklearn.preprocessing import MinMaxScaler
 
@@ -169,5 +167,4 @@ def digits_mlp() -> CourseModel:
             return model.fit(split.X_train, split.y_train)
 
     return _cached_sklearn_model("digits_mlp", 1, train,
-                                 [("float_input", FloatTensorType([None, 64]))],
-                                 options={MLPClassifier: {"zipmap": False}})
+                                 n_features=64, options={"zipmap": False})

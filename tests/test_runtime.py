@@ -507,3 +507,19 @@ def test_the_oldest_session_is_dropped_beyond_the_limit(monkeypatch, tmp_path):
     assert len(runtime._SESSIONS) == 2
     assert session(paths[2]) is sessions[2]
     assert session(paths[0]) is not sessions[0]  # it was dropped, so it is rebuilt
+
+
+def test_low_precision_input_without_numpy_dtype_gets_a_clear_error():
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Identity", ["x"], ["y"])], "bf16",
+        [helper.make_tensor_value_info("x", TensorProto.BFLOAT16, [2])],
+        [helper.make_tensor_value_info("y", TensorProto.BFLOAT16, [2])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+    with pytest.raises(InputMismatchError) as caught:
+        predict(model, np.ones(2, dtype=ml_dtypes.bfloat16))
+    message = str(caught.value)
+    assert "tensor(bfloat16)" in message and "dtype bfloat16" in message
+    assert "Cast" in message
