@@ -50,7 +50,7 @@ def say(message: str) -> None:
 
 def ensure_environment(extras: str = "") -> None:
     """Create .venv if needed and install the pinned set (only when it changed)."""
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 - this script may run under an old python3
         sys.exit(f"[course] Python 3.10 or newer is needed; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         say(f"creating the virtual environment {VENV.relative_to(ROOT)}/")

@@ -34,7 +34,8 @@ def main() -> None:
     result = compare({
         "session.run(float32)": lambda: session.run([label], {name: row32}),
         "predict(path, float32)": lambda: onnxlearn.predict(path, row32),
-        "session.run(float64.astype)": lambda: session.run([label], {name: row64.astype(np.float32)}),
+        "session.run(float64.astype)":
+            lambda: session.run([label], {name: row64.astype(np.float32)}),
         "predict(path, float64)": lambda: onnxlearn.predict(path, row64),
     }, rounds=41, round_time=0.05)
     print(result)

@@ -141,7 +141,7 @@ class Comparison:
         header = ("candidate", "median / call", "IQR", f"vs {self.timings[0].name}")
         rows = [header, *self._rows()]
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
-        return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+        return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
                          for row in rows)
 
     def _repr_html_(self) -> str:
@@ -248,11 +248,13 @@ class LatencyCurve:
     def __repr__(self) -> str:
         names = self.names
         header = ["batch", *[f"{n} (median)" for n in names]]
-        rows = [[str(b), *[format_seconds(c[n].median) for n in names]]
-                for b, c in zip(self.batch_sizes, self.comparisons)]
+        rows = [[str(size), *[format_seconds(comparison[n].median) for n in names]]
+                for size, comparison in zip(self.batch_sizes, self.comparisons, strict=True)]
         table = [header, *rows]
         widths = [max(len(r[i]) for r in table) for i in range(len(header))]
-        return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in table)
+        lines = ("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True))
+                 for row in table)
+        return "\n".join(lines)
 
 
 def latency_curve(candidates: Mapping[str, Callable[[object], object]],
@@ -283,6 +285,6 @@ def latency_curve(candidates: Mapping[str, Callable[[object], object]],
     for size in batch_sizes:
         batch = make_batch(size)
         comparisons.append(compare(
-            {name: (lambda fn=fn: fn(batch)) for name, fn in candidates.items()},
+            {name: (lambda fn=fn, batch=batch: fn(batch)) for name, fn in candidates.items()},
             rounds=rounds, round_time=round_time))
     return LatencyCurve(tuple(batch_sizes), tuple(comparisons))

@@ -71,7 +71,8 @@ def doctor(out=None) -> int:
     for distribution, _, needed in COURSE_PACKAGES:
         found = _installed_version(distribution)
         if found is None:
-            label = "MISSING" if needed else "not installed (optional: pip install 'onnxlearn[torch]')"
+            label = ("MISSING" if needed
+                     else "not installed (optional: pip install 'onnxlearn[torch]')")
             if needed:
                 problems.append(f"{distribution} is not installed: "
                                 f"run `python3 course.py test` or `pip install -e .`")

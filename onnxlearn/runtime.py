@@ -34,9 +34,9 @@ import hashlib
 import os
 import sys
 import time
-from pathlib import Path
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -397,7 +397,7 @@ def _check_feed(spec: InputSpec, value, cast: str):
             given=f"{array.ndim}-D array of shape {array.shape}",
             fix="for a single row use X.reshape(1, -1)" if len(shape) == 2 and array.ndim == 1
             else "reshape the input to match")
-    for axis, (want, got) in enumerate(zip(shape, array.shape)):
+    for axis, (want, got) in enumerate(zip(shape, array.shape, strict=True)):
         if want is not None and want != got:
             last = axis == len(shape) - 1 and len(shape) >= 2
             raise InputMismatchError(
@@ -463,7 +463,7 @@ def run(model, X, *, cast: str = "same_kind") -> dict:
     """
     entry = _entry(model)
     values = entry.run(list(entry.output_names), _feeds(entry, X, cast), None)
-    return dict(zip(entry.output_names, values))
+    return dict(zip(entry.output_names, values, strict=True))
 
 
 def predict(model, X, *, output=0, cast: str = "same_kind"):

@@ -73,7 +73,8 @@ class ParityReport:
         lines.append(f"  max rel diff    : {self.max_rel_diff:.2e}")
         lines.append(f"  tolerance       : atol={self.atol:g}, rtol={self.rtol:g}")
         shown = ", ".join(str(i) for i in self.disagreeing_rows[:10])
-        more = f" (+{len(self.disagreeing_rows) - 10} more)" if len(self.disagreeing_rows) > 10 else ""
+        hidden = len(self.disagreeing_rows) - 10
+        more = f" (+{hidden} more)" if hidden > 0 else ""
         lines.append(f"  disagreeing rows: {shown + more if shown else 'none'}")
         return lines
 
@@ -83,10 +84,9 @@ class ParityReport:
     def _repr_html_(self) -> str:
         colour = "#1a7f37" if self.ok else "#cf222e"
         head, *rows = self._lines()
-        cells = "".join(
-            "<tr><th style='text-align:left'>{}</th><td style='text-align:left'>{}</td></tr>".format(
-                *(html.escape(part.strip()) for part in row.split(":", 1)))
-            for row in rows)
+        row_html = "<tr><th style='text-align:left'>{}</th><td style='text-align:left'>{}</td></tr>"
+        cells = "".join(row_html.format(*(html.escape(part.strip()) for part in row.split(":", 1)))
+                        for row in rows)
         return (f"<div><b style='color:{colour}'>{html.escape(head)}</b>"
                 f"<table>{cells}</table></div>")
 

@@ -25,7 +25,6 @@ from onnx import TensorProto, helper
 
 from onnxlearn.netron import DISPLAY_ENV
 
-
 MODELS = {"first": ("Relu", "Softmax"), "second": ("Tanh", "Sigmoid")}
 
 

@@ -18,7 +18,8 @@ DEMO_ROWS = np.array([[4.5, 4.9, 5.1, 5.4], [4.7, 4.1, 5.1, 5.1], [1.1, 1.1, 1.3
 def _chapter_file(name: str):
     path = models_dir() / name
     if not path.is_file():
-        raise FileNotFoundError(f"{name} is not in models/ yet: run the chapter's cells above first")
+        raise FileNotFoundError(
+            f"{name} is not in models/ yet: run the chapter's cells above first")
     return path
 
 
