@@ -14,13 +14,19 @@ import numpy as np
 
 SEED = 0
 
-# Known noisy third-party warnings that say nothing to a learner.
+#: Libraries whose deprecation notices are about their own internals or each
+#: other's APIs, not about the learner's code.
+THIRD_PARTY = r"(sklearn|skl2onnx|onnxconverter_common|onnx|onnxruntime|onnxscript|torch|" \
+              r"matplotlib|jupyter_client|ipykernel|networkx|joblib|scipy)(\.|$)"
+
+# Known noisy third-party warnings that say nothing to a learner:
+# (category, message regex, module regex of the code that warns).
 _QUIET = [
-    (FutureWarning, r".*"),  # libraries warning each other about upcoming API changes
-    (DeprecationWarning, r".*"),
-    (UserWarning, r".*X does not have valid feature names.*"),
-    (UserWarning, r".*Trying to unpickle estimator.*"),
-    (UserWarning, r".*FigureCanvasAgg is non-interactive.*"),
+    (FutureWarning, r".*", THIRD_PARTY),
+    (DeprecationWarning, r".*", THIRD_PARTY),
+    (UserWarning, r".*X does not have valid feature names.*", ".*"),
+    (UserWarning, r".*Trying to unpickle estimator.*", ".*"),
+    (UserWarning, r".*FigureCanvasAgg is non-interactive.*", ".*"),
 ]
 
 
@@ -31,8 +37,9 @@ def setup_notebook(*, seed: int = SEED) -> None:
     * scikit-learn shows estimators as text, not HTML widgets;
     * matplotlib uses one size, resolution and style everywhere;
     * Python's and numpy's global random generators are seeded;
-    * known noisy warnings from third-party libraries are hidden, and
-      onnxruntime only logs errors.
+    * known noisy warnings from third-party libraries are hidden (their
+      deprecation notices included), while warnings about the learner's own
+      code still show; onnxruntime only logs errors.
 
     Parameters
     ----------
@@ -49,8 +56,8 @@ def setup_notebook(*, seed: int = SEED) -> None:
     np.set_printoptions(precision=4, suppress=True, linewidth=100)
     random.seed(seed)
     np.random.seed(seed)
-    for category, message in _QUIET:
-        warnings.filterwarnings("ignore", message=message, category=category)
+    for category, message, module in _QUIET:
+        warnings.filterwarnings("ignore", message=message, category=category, module=module)
 
     import sklearn
 

@@ -7,6 +7,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 import onnxlearn
 from onnxlearn.exercises import evaluate
+from onnxlearn.exercises.ch02 import tree_depths
 
 
 def affine_model(scale=2.0, shift=1.0, features=3, with_shift=True) -> onnx.ModelProto:
@@ -23,13 +24,9 @@ def affine_model(scale=2.0, shift=1.0, features=3, with_shift=True) -> onnx.Mode
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
 
 
-def leaf_counts():
-    model = onnx.load(onnxlearn.iris_forest().onnx_path)
-    node = next(n for n in model.graph.node if n.op_type == "TreeEnsembleClassifier")
-    attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+def tree_depths_from_scikit_learn():
     estimator = onnxlearn.iris_forest().load_estimator()
-    leaves = sum(tree.tree_.n_leaves for tree in estimator.estimators_)
-    return leaves, len(attributes["nodes_modes"]), len(attributes["class_ids"])
+    return [tree.get_depth() for tree in estimator.estimators_]
 
 
 @pytest.mark.parametrize("exercise_id", ["02.1", "02.2", "02.3"])
@@ -61,14 +58,25 @@ def test_02_1_model_refused_by_the_checker():
     assert feedback.status == "incorrect" and "checker refuses" in feedback.message
 
 
-def test_02_2_leaves_of_the_forest():
-    leaves, nodes, class_entries = leaf_counts()
-    assert evaluate("02.2", leaves).passed
-    assert evaluate("02.2", np.int64(leaves)).passed
-    assert "branches" in evaluate("02.2", nodes).message
-    assert "per leaf *and class*" in evaluate("02.2", class_entries).message
-    assert evaluate("02.2", leaves + 1).status == "incorrect"
-    assert "expected an integer" in evaluate("02.2", "854").message
+def test_02_2_depth_of_the_deepest_tree():
+    depths = tree_depths_from_scikit_learn()
+    deepest = max(depths)
+    assert evaluate("02.2", deepest).passed
+    assert evaluate("02.2", np.int64(deepest)).passed
+    assert "counts the nodes" in evaluate("02.2", deepest + 1).message
+    if depths[0] != deepest:
+        assert "tree 0 only" in evaluate("02.2", depths[0]).message
+    assert evaluate("02.2", deepest + 5).status == "incorrect"
+    assert "expected an integer" in evaluate("02.2", str(deepest)).message
+    assert "expected an integer" in evaluate("02.2", True).message
+
+
+def test_tree_depths_match_scikit_learn():
+    model = onnx.load(onnxlearn.iris_forest().onnx_path)
+    node = next(n for n in model.graph.node if n.op_type == "TreeEnsembleClassifier")
+    attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+    depths = tree_depths(attributes)
+    assert [depths[tree_id] for tree_id in sorted(depths)] == tree_depths_from_scikit_learn()
 
 
 def test_02_3_metadata_saved_and_read_back(tmp_path):

@@ -59,19 +59,36 @@ def test_default_seed_is_zero(restored_state):
     assert np.random.rand() == np.random.RandomState(0).rand()
 
 
-@pytest.mark.parametrize("category, message", [
-    (FutureWarning, "this default will change in version 2"),
-    (DeprecationWarning, "this function is deprecated"),
-    (UserWarning, "X does not have valid feature names, but LogisticRegression was fitted"),
-    (UserWarning, "Trying to unpickle estimator DecisionTree from version 1.0"),
-    (UserWarning, "FigureCanvasAgg is non-interactive, and thus cannot be shown"),
+def warn_from(module: str, message: str, category) -> None:
+    """Issue a warning as if the code of ``module`` had issued it."""
+    warnings.warn_explicit(message, category, filename=f"{module}.py", lineno=1, module=module)
+
+
+@pytest.mark.parametrize("module, category, message", [
+    ("sklearn.base", FutureWarning, "this default will change in version 2"),
+    ("skl2onnx.common", DeprecationWarning, "this function is deprecated"),
+    ("onnxruntime.quantization", DeprecationWarning, "use the new API"),
+    ("sklearn.utils.validation", UserWarning,
+     "X does not have valid feature names, but LogisticRegression was fitted"),
+    ("sklearn.base", UserWarning, "Trying to unpickle estimator DecisionTree from version 1.0"),
+    ("matplotlib.pyplot", UserWarning,
+     "FigureCanvasAgg is non-interactive, and thus cannot be shown"),
 ])
-def test_known_noisy_warnings_are_hidden(restored_state, category, message):
+def test_known_noisy_warnings_are_hidden(restored_state, module, category, message):
     warnings.simplefilter("always")
     setup_notebook()
     with warnings.catch_warnings(record=True) as caught:
-        warnings.warn(message, category, stacklevel=2)
+        warn_from(module, message, category)
     assert caught == []
+
+
+def test_deprecations_about_the_learners_own_code_still_show(restored_state):
+    warnings.simplefilter("always")
+    setup_notebook()
+    with warnings.catch_warnings(record=True) as caught:
+        warn_from("__main__", "my_helper is deprecated", DeprecationWarning)
+        warn_from("mylib.models", "this default changes", FutureWarning)
+    assert [type(w.message) for w in caught] == [DeprecationWarning, FutureWarning]
 
 
 def test_other_warnings_still_show(restored_state):

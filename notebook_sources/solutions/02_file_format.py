@@ -51,16 +51,33 @@ onnx.checker.check_model(answer_1)
 onnxlearn.exercises.check("02.1", answer_1)
 
 # %% [markdown]
-# **Exercise 02.2.** How many leaves does the Iris forest have, over all its trees?
+# **Exercise 02.2.** How deep is the deepest tree of the Iris forest, counted in tests
+# (`BRANCH_LEQ` nodes) from the root to a leaf?
 #
-# `nodes_modes` has one entry per tree node: `BRANCH_LEQ` for a test, `LEAF` for a leaf.
+# The attributes are parallel lists, one entry per tree node. A node's children are found by
+# their id in `nodes_truenodeids` / `nodes_falsenodeids`, within the same tree; a recursive
+# function follows both branches and keeps the longer one.
 
 # %%
 tree_node = next(n for n in forest_model.graph.node if n.op_type == "TreeEnsembleClassifier")
-modes = next(helper.get_attribute_value(a) for a in tree_node.attribute
-             if a.name == "nodes_modes")
-answer_2 = sum(mode == b"LEAF" for mode in modes)
-print(answer_2, "leaves among", len(modes), "tree nodes")
+tree_attributes = {a.name: helper.get_attribute_value(a) for a in tree_node.attribute}
+position = {(tree_id, node_id): i for i, (tree_id, node_id) in enumerate(
+    zip(tree_attributes["nodes_treeids"], tree_attributes["nodes_nodeids"]))}
+
+
+def depth(tree_id, node_id):
+    i = position[tree_id, node_id]
+    if tree_attributes["nodes_modes"][i] == b"LEAF":
+        return 0
+    return 1 + max(depth(tree_id, tree_attributes["nodes_truenodeids"][i]),
+                   depth(tree_id, tree_attributes["nodes_falsenodeids"][i]))
+
+
+depths = [depth(tree_id, 0) for tree_id in sorted(set(tree_attributes["nodes_treeids"]))]
+answer_2 = max(depths)
+clf = onnxlearn.iris_forest().load_estimator()
+print("deepest tree:", answer_2, "| scikit-learn agrees:",
+      depths == [tree.get_depth() for tree in clf.estimators_])
 
 # %%
 onnxlearn.exercises.check("02.2", answer_2)

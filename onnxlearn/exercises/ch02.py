@@ -1,7 +1,7 @@
 """Self-checks of chapter 02, "The ONNX file format".
 
 The expected answers are computed here, live: 02.1 runs the learner's model
-with onnxruntime, 02.2 counts the leaves of the course's Iris forest, and
+with onnxruntime, 02.2 walks the trees of the course's Iris forest, and
 02.3 reads the metadata back from the file the learner saved.
 """
 
@@ -60,27 +60,58 @@ def _tree_ensemble_node():
     return next(node for node in model.graph.node if node.op_type.startswith("TreeEnsemble"))
 
 
-@exercise("02.2", hint="take the TreeEnsembleClassifier node of onnxlearn.iris_forest(), read its "
-                       "'nodes_modes' attribute with helper.get_attribute_value, and count "
-                       "the entries equal to b'LEAF'.")
-def forest_leaves(answer):
+def tree_depths(attributes) -> dict:
+    """The depth of every tree of a TreeEnsemble node, from its flattened attributes.
+
+    The depth is the number of tests (``BRANCH_LEQ`` nodes) on the longest path from the
+    root to a leaf, as scikit-learn's ``tree.get_depth()`` counts it.
+
+    Examples
+    --------
+    >>> one_tree = {"nodes_treeids": [0, 0, 0, 0, 0], "nodes_nodeids": [0, 1, 2, 3, 4],
+    ...             "nodes_modes": [b"BRANCH_LEQ", b"LEAF", b"BRANCH_LEQ", b"LEAF", b"LEAF"],
+    ...             "nodes_truenodeids": [1, 0, 3, 0, 0], "nodes_falsenodeids": [2, 0, 4, 0, 0]}
+    >>> tree_depths(one_tree)
+    {0: 2}
+    """
+    index = {(t, n): i for i, (t, n) in enumerate(zip(attributes["nodes_treeids"],
+                                                        attributes["nodes_nodeids"]))}
+    deepest = {}
+    for tree_id in sorted(set(attributes["nodes_treeids"])):
+        deepest[tree_id] = 0
+        stack = [(0, 0)]  # (node id, depth), from the root
+        while stack:
+            node_id, depth = stack.pop()
+            i = index[tree_id, node_id]
+            if attributes["nodes_modes"][i] == b"LEAF":
+                deepest[tree_id] = max(deepest[tree_id], depth)
+            else:
+                stack += [(attributes["nodes_truenodeids"][i], depth + 1),
+                          (attributes["nodes_falsenodeids"][i], depth + 1)]
+    return deepest
+
+
+@exercise("02.2", hint="write depth(tree_id, node_id): 0 for a LEAF, otherwise 1 + the larger "
+                       "depth of its two children (nodes_truenodeids, nodes_falsenodeids), like "
+                       "walk_tree in section 7; call it on node 0 of every tree and take the max.")
+def forest_depth(answer):
     from onnx import helper
 
     attributes = {a.name: helper.get_attribute_value(a) for a in _tree_ensemble_node().attribute}
-    modes = attributes["nodes_modes"]
-    expected = sum(mode == b"LEAF" for mode in modes)
+    depths = tree_depths(attributes)
+    expected = max(depths.values())
     if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
         return False, f"expected an integer, got {answer!r}"
     if answer == expected:
-        trees = len(set(attributes["nodes_treeids"]))
-        return True, (f"The forest has {expected} leaves in {trees} trees, "
-                      f"{expected / trees:.1f} per tree on average.")
-    if answer == len(modes):
-        return False, f"{answer} counts every node, branches (BRANCH_LEQ) included"
-    if answer == len(attributes["class_ids"]):
-        return False, (f"{answer} is the length of class_ids, which has one entry per leaf "
-                       "*and class*")
-    return False, f"{answer} is not the number of leaves"
+        deepest = sum(depth == expected for depth in depths.values())
+        return True, (f"the deepest trees ask {expected} questions before reaching a leaf "
+                      f"({deepest} of the {len(depths)} trees reach that depth).")
+    if answer == expected + 1:
+        return False, (f"{answer} counts the nodes on the longest path; count the tests "
+                       "(edges) instead: a tree made of a single leaf has depth 0")
+    if answer == depths.get(0):
+        return False, f"{answer} is the depth of tree 0 only; take the largest over all trees"
+    return False, f"{answer} is not the depth of the deepest tree"
 
 
 @exercise("02.3", hint="copy the model (m = onnx.ModelProto(); m.CopyFrom(model)), call "
