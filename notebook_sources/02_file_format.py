@@ -251,7 +251,7 @@ runtimes = onnxlearn.compare({
     "onnxruntime": lambda: session.run(None, {"X": X_1000}),
 }, rounds=7, round_time=0.02)
 print(runtimes)
-print(f"\nonnxruntime is {runtimes.speedup('ReferenceEvaluator', 'onnxruntime'):.0f}× faster here")
+print(f"\nonnxruntime is {runtimes.speedup('ReferenceEvaluator', 'onnxruntime'):.1f}× faster here")
 
 # %% [markdown]
 # Read your own numbers above: the ratio varies between machines, but the lesson does not.

@@ -67,16 +67,20 @@ for status in ("supported", "partial", "unsupported"):
     print(f"{status:<12} {', '.join(probe.names(status))}")
 
 # %% [markdown]
-# Read it as a map of what you can deploy:
+# Read it as a map of what you can deploy with *your* onnxruntime (check each point against
+# the table above; a newer onnxruntime may support more):
 #
 # - The **classic types** (floats, integers, bool, string) all work, which is what converted
 #   scikit-learn and PyTorch models use.
-# - **bfloat16 and the float8 types** can be stored, moved and cast. The ONNX specification
-#   gives float8 no arithmetic at all (`Add` is "n/a"), and onnxruntime's CPU provider has no
-#   bfloat16 `Add`: these types are meant for a handful of operators (casts, quantization,
-#   matrix products on accelerators), not for everything.
-# - The **4-bit and 2-bit types** exist to pack weights; in the run above they can only be cast.
-# - **Complex** types are valid ONNX, but onnxruntime does not run them at all (section 6).
+# - **bfloat16 and the float8 types** can be cast. The ONNX specification gives float8 no
+#   arithmetic at all (`Add` is "n/a"), and the CPU provider may lack bfloat16 `Add` (look at
+#   its row): these types are meant for a handful of operators (casts, quantization, matrix
+#   products on accelerators), not for everything.
+# - The **4-bit and 2-bit integer types** exist to pack weights; look at which of their probes
+#   pass: typically only the casts.
+# - The newest types (**float4** and **float6**, from opsets 23 and 28) and the **complex**
+#   types are valid ONNX, but the probe may find that onnxruntime's CPU provider runs them not
+#   at all (section 6 shows the complex case).
 #
 # One type at a time, by name, enum value or numpy dtype:
 
@@ -171,10 +175,13 @@ for name in float_types:
           f"{np.median(error):>13.2e} {float(info.max):>14.4g}")
 
 # %% [markdown]
-# "digits" is the number of decimal digits each type keeps. The worst relative error is half
-# the gap between neighbouring numbers (the *unit roundoff*): about 6e-8 for float32, 5e-4 for
-# float16 and 4e-3 for bfloat16. The plot shows every value: the error depends on where a value
-# falls between two representable neighbours, never on its magnitude.
+# "digits" is the number of decimal digits each type keeps. Rounding to the nearest
+# representable number can never be off by more than half the gap between two neighbours, so
+# the relative error is bounded by the *unit roundoff*: 2⁻²⁴ ≈ 6e-8 for float32, 2⁻¹¹ ≈ 5e-4
+# for float16 and 2⁻⁸ ≈ 4e-3 for bfloat16 (compare the "worst error" column). The plot shows
+# every value: the error depends on where a value falls between two representable neighbours,
+# and its bound does not grow with the value's magnitude (as long as the value stays within
+# the type's normal range).
 
 # %%
 import matplotlib.pyplot as plt
@@ -211,9 +218,10 @@ for i, value in enumerate(probes):
 # %% [markdown]
 # ## 3. Integers: overflow, wrap-around and saturation
 #
-# `Cast` from float to an integer type **truncates toward zero** (3.7 becomes 3). For values
-# outside the target's range, the ONNX specification leaves the result undefined; onnxruntime
-# on this machine does what C does, and keeps the low bits. Integer arithmetic wraps around too.
+# onnxruntime's `Cast` from float to an integer type **truncates toward zero** (3.7 becomes 3).
+# For values outside the target's range, the ONNX specification says the result is
+# *undefined*: look at what your onnxruntime printed below for 128, 300 and -129. Integer
+# arithmetic overflows silently too.
 
 # %%
 x = np.array([3.7, -3.7, 127.0, 128.0, 300.0, -129.0], dtype=np.float32)
@@ -228,8 +236,9 @@ a = np.array([100, -100, 127], dtype=np.int8)
 print("int8 a + a    ", onnxlearn.run(add_int8, {"a": a, "b": a})["y"], " (a =", a, ")")
 
 # %% [markdown]
-# Silent wrap-around is dangerous: 300 became 44. Where ONNX *wants* a value to stay in range,
-# it **saturates** instead, clamping to the nearest value the type can hold:
+# Silent overflow is dangerous: an out-of-range value can come out as an unrelated number
+# (look at 300 and -129 above), and nothing warns you. Where ONNX *wants* a value to stay in
+# range, it **saturates** instead, clamping to the nearest value the type can hold:
 #
 # - `QuantizeLinear` (chapter 08) computes `round(x / scale) + zero_point`, rounding half to
 #   even, and clamps to -128..127;
@@ -265,7 +274,8 @@ print("float8, sat=0 ", onnxlearn.predict(float8_round_trip(0), big))
 # `BOOL` is one byte per element, like numpy's `bool`. Comparisons (`Greater`, `Equal`...)
 # produce it, logical operators (`And`, `Not`, `Where`) consume it, and `Cast` turns it into 0
 # and 1. Arithmetic on bool is *not* part of ONNX, which is why `Add` said "n/a" in the table.
-# The checker catches the mistake before any runtime sees it:
+# The checker catches the mistake before any runtime sees it, provided you ask for
+# `full_check=True`, which also runs type and shape inference:
 
 # %%
 threshold = onnx.numpy_helper.from_array(np.array(2.0, dtype=np.float32), "threshold")
@@ -312,7 +322,7 @@ print(f"vocabulary: {len(text_pipeline[0].vocabulary_)} words, "
 
 # %% [markdown]
 # The input is declared as `StringTensorType([None, 1])`: any number of rows, one sentence
-# each. The option `locale` needs a word: the graph lower-cases text with a `StringNormalizer`
+# each. The `locale` option deserves a word: the graph lower-cases text with a `StringNormalizer`
 # node, whose default locale `en_US.UTF-8` is not installed on every machine (minimal Linux
 # images and containers often lack it). The "C" locale exists everywhere and lower-cases ASCII.
 
@@ -468,9 +478,10 @@ for label, model in [("zipmap on ", with_zipmap), ("zipmap off", without_zipmap)
     print(f"{label}: {name} is a {type(probabilities).__name__}: {shown}")
 
 # %% [markdown]
-# Why is that slow? onnxruntime computes the probabilities as one float32 matrix, and ZipMap
+# What does that cost? onnxruntime computes the probabilities as one float32 matrix, and ZipMap
 # then builds one Python dict per row, and one Python float per probability. Let's time both
-# models on 10,000 rows (one thread each):
+# models on 10,000 rows, one thread each (your numbers will differ from anyone else's, so this cell's output is
+# not part of the course's checks):
 
 # %% tags=["nbval-ignore-output"]
 rng = np.random.default_rng(0)
@@ -492,6 +503,7 @@ ax.set_title("The same classifier, with and without ZipMap")
 plt.show()
 
 # %% [markdown]
+# Read your own numbers: the ratio depends on your machine, but building dicts is never free.
 # So convert classifiers with `options={"zipmap": False}` (or `{LogisticRegression: {"zipmap":
 # False}}` inside a pipeline) unless you really want dicts.
 #
@@ -628,12 +640,14 @@ for label, call in [
 # - ONNX has a few dozen **element types**; `onnxlearn.dtype_table()` lists them from your onnx,
 #   with their numpy dtype (or the `ml_dtypes` stand-in), size and category, and a **live probe**
 #   of what your onnxruntime's CPU provider runs. The classic types all work; bfloat16, float8
-#   and int4 work only for a few operators; complex does not run at all.
+#   and int4 work only for a few operators; complex does not run at all, and the newest types
+#   (float4, float6) may not either: the probe tells you for your version.
 # - Narrower floats trade precision and range for memory: the worst rounding error is the unit
 #   roundoff (6e-8 for float32, 5e-4 for float16, 4e-3 for bfloat16), and float16 overflows
 #   above 65,504.
-# - Float-to-int `Cast` truncates and, out of range, wraps around on this machine; integer `Add`
-#   wraps; `QuantizeLinear` and float8 casts **saturate**.
+# - Float-to-int `Cast` truncates, and its result out of range is undefined by the
+#   specification; integer `Add` overflows silently; `QuantizeLinear` and float8 casts
+#   **saturate**.
 # - **String tensors** let a converted text pipeline read raw sentences (mind the
 #   `StringNormalizer` locale).
 # - **Sequences** are lists of tensors; **maps** are dicts (ZipMap output, DictVectorizer input);

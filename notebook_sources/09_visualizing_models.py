@@ -64,8 +64,8 @@ print(mlp_path.name)
 onnxlearn.show(mlp_path)
 
 # %% [markdown]
-# The first time, Netron asks you to accept its cookies: click **Accept** (it is asked once per
-# machine). Then, in the view:
+# The first time, Netron asks you to accept its cookies: click **Accept** (your browser remembers
+# the answer). Then, in the view:
 #
 # - **Nodes** are the boxes: `MatMul`, `Add`, `Relu`, `Softmax`... Each is one ONNX operator.
 # - **Click a node** to open its properties on the right: its type, its **attributes** (for
@@ -200,8 +200,8 @@ onnxlearn.show(resnet_path)
 
 # %% [markdown]
 # In Netron, follow the image down: after the stem, each block splits in two. One path goes
-# through the two convolutions, the other jumps straight to `Add`. That skip connection is what
-# makes very deep networks trainable. Click a `Conv` to read its attributes (`pads`) and its
+# through the two convolutions, the other jumps straight to `Add`. Skip connections like this
+# one are what let ResNets train with many more layers than plain stacks of convolutions. Click a `Conv` to read its attributes (`pads`) and its
 # weight's shape, `16×16×3×3`: 16 output channels, 16 input channels, 3×3 kernels.
 #
 # The same structure, counted:
@@ -252,7 +252,7 @@ print("saved", svg_path.name)
 # |---|---|---|
 # | needs | the `netron` package and a browser showing the notebook | matplotlib and networkx only |
 # | interactive | yes: click nodes, read attributes and weight values, search, zoom | no: one picture |
-# | big graphs | any size | readable to a few hundred nodes, then cut with a note |
+# | big graphs | zoom, pan and search through them | cut at `max_nodes` (300 by default), with a note |
 # | works in | JupyterLab, Notebook, JupyterHub (through jupyter-server-proxy) | everywhere: HTML export, GitHub preview, CI, slides |
 # | saves to | (screenshots) | PNG, SVG |
 #
@@ -285,32 +285,35 @@ print("Netron servers stopped:", onnxlearn.stop())
 # %% [markdown]
 # ## Exercises
 #
+# Each exercise sets an `answer_…` variable; the cell after it checks your answer and gives a
+# hint. Solutions: `solutions/09_visualizing_models.ipynb`.
+#
 # **09.1** Open the course's Iris random forest, `onnxlearn.iris_forest().onnx_path`, with
 # `onnxlearn.show`. Which operator turns the forest's probabilities into a list of
-# dictionaries (one `{class: probability}` per row)? Set `answer` to its op type, a string.
+# dictionaries (one `{class: probability}` per row)? Set `answer_1` to its op type, a string.
 
 # %%
-answer = None
+answer_1 = None  # your code here
 
 # %%
-onnxlearn.exercises.check("09.1", answer)
+onnxlearn.exercises.check("09.1", answer_1)
 
 # %% [markdown]
 # **09.2** Compare `mlp_path` and `int8_path` again. Which operator types appear in the int8
-# model but not in the float32 one? Set `answer` to a set of op type strings.
+# model but not in the float32 one? Set `answer_2` to a set of op type strings.
 
 # %%
-answer = None
+answer_2 = None  # your code here
 
 # %%
-onnxlearn.exercises.check("09.2", answer)
+onnxlearn.exercises.check("09.2", answer_2)
 
 # %% [markdown]
 # **09.3** Save a static drawing of the Iris forest as an SVG file in
-# `onnxlearn.models_dir()`. Set `answer` to the saved file's path.
+# `onnxlearn.models_dir()`. Set `answer_3` to the saved file's path.
 
 # %%
-answer = None
+answer_3 = None  # your code here
 
 # %%
-onnxlearn.exercises.check("09.3", answer)
+onnxlearn.exercises.check("09.3", answer_3)

@@ -58,16 +58,19 @@ def test_09_2_before_the_models_exist(tmp_path, monkeypatch):
 
 
 def test_09_3_saved_svg(tmp_path, monkeypatch):
+    forest_path = onnxlearn.iris_forest().onnx_path  # from the course's models/, built once
     monkeypatch.setenv("ONNXLEARN_MODELS_DIR", str(tmp_path))
     assert evaluate("09.3", None).status == "unanswered"
+    saved = onnxlearn.draw(forest_path).save(tmp_path / "forest.svg")
+    assert evaluate("09.3", saved).passed
+    assert evaluate("09.3", str(saved)).passed
     graph = helper.make_graph(
         [helper.make_node("Relu", ["x"], ["y"])], "g",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
     drawing = onnxlearn.draw(helper.make_model(graph))
-    saved = drawing.save(tmp_path / "forest.svg")
-    assert evaluate("09.3", saved).passed
-    assert evaluate("09.3", str(saved)).passed
+    another_model = evaluate("09.3", drawing.save(tmp_path / "relu.svg"))
+    assert another_model.status == "incorrect" and "not of the Iris forest" in another_model.message
     assert "does not end with .svg" in evaluate("09.3", drawing.save(tmp_path / "f.png")).message
     assert "no file" in evaluate("09.3", tmp_path / "missing.svg").message
     (tmp_path / "fake.svg").write_text("not a picture")

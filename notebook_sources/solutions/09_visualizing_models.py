@@ -42,12 +42,12 @@ print(mlp_path.name, int8_path.name)
 
 # %%
 forest = onnx.load(onnxlearn.iris_forest().onnx_path)
-answer = next(node.op_type for node in forest.graph.node if "output_probability" in node.output)
-print(answer)
+answer_1 = next(node.op_type for node in forest.graph.node if "output_probability" in node.output)
+print(answer_1)
 onnxlearn.show(forest)
 
 # %%
-onnxlearn.exercises.check("09.1", answer)
+onnxlearn.exercises.check("09.1", answer_1)
 
 # %% [markdown]
 # **09.2** Which operator types appear in the int8 model but not in the float32 one?
@@ -57,23 +57,23 @@ def op_types(path):
     return {node.op_type for node in onnx.load(path).graph.node}
 
 
-answer = op_types(int8_path) - op_types(mlp_path)
-print(sorted(answer))
+answer_2 = op_types(int8_path) - op_types(mlp_path)
+print(sorted(answer_2))
 onnxlearn.side_by_side(mlp_path, int8_path, titles=["float32", "dynamic int8"])
 
 # %%
-onnxlearn.exercises.check("09.2", answer)
+onnxlearn.exercises.check("09.2", answer_2)
 
 # %% [markdown]
 # **09.3** Save a static drawing of the Iris forest as SVG in `onnxlearn.models_dir()`.
 
 # %%
-answer = onnxlearn.draw(onnxlearn.iris_forest().onnx_path).save(
+answer_3 = onnxlearn.draw(onnxlearn.iris_forest().onnx_path).save(
     onnxlearn.models_dir() / "ch09_iris_forest.svg")
-print(answer.name)
+print(answer_3.name)
 
 # %%
-onnxlearn.exercises.check("09.3", answer)
+onnxlearn.exercises.check("09.3", answer_3)
 
 # %%
 print("Netron servers stopped:", onnxlearn.stop())

@@ -75,7 +75,7 @@ def tree_depths(attributes) -> dict:
     {0: 2}
     """
     index = {(t, n): i for i, (t, n) in enumerate(zip(attributes["nodes_treeids"],
-                                                        attributes["nodes_nodeids"]))}
+                                                        attributes["nodes_nodeids"], strict=True))}
     deepest = {}
     for tree_id in sorted(set(attributes["nodes_treeids"])):
         deepest[tree_id] = 0
@@ -104,7 +104,7 @@ def forest_depth(answer):
         return False, f"expected an integer, got {answer!r}"
     if answer == expected:
         deepest = sum(depth == expected for depth in depths.values())
-        return True, (f"the deepest trees ask {expected} questions before reaching a leaf "
+        return True, (f"The deepest trees ask {expected} questions before reaching a leaf "
                       f"({deepest} of the {len(depths)} trees reach that depth).")
     if answer == expected + 1:
         return False, (f"{answer} counts the nodes on the longest path; count the tests "

@@ -1,8 +1,9 @@
 """Self-checks of chapter 09, "Visualizing models".
 
 Expected answers are computed here, live: from the course's Iris forest,
-and from the two digit models the chapter wrote to ``models/``
-(``ch09_digits_mlp.onnx`` and ``ch09_digits_mlp_int8.onnx``).
+from the two digit models the chapter wrote to ``models/``
+(``ch09_digits_mlp.onnx`` and ``ch09_digits_mlp_int8.onnx``), and from the
+SVG file the learner saved.
 """
 
 from __future__ import annotations
@@ -75,4 +76,8 @@ def saved_svg(answer):
         return False, f"{path.name!r} is not an SVG image"
     if path.resolve().parent != models_dir().resolve():
         return False, f"{path.name!r} is not in onnxlearn.models_dir()"
-    return True, f"{path.name} is an SVG drawing in models/."
+    # matplotlib keeps every label's text in the SVG, so the forest's tree node must be there
+    if b"TreeEnsemble" not in path.read_bytes():
+        return False, (f"{path.name!r} is a drawing, but not of the Iris forest (no "
+                       "TreeEnsembleClassifier node in it): draw onnxlearn.iris_forest().onnx_path")
+    return True, f"{path.name} is an SVG drawing of the Iris forest in models/."
