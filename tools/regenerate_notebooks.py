@@ -13,6 +13,7 @@ Usage (through the course script, which sets the environment up):
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -51,8 +52,18 @@ def load_newer(source: Path, notebook: Path) -> nbformat.NotebookNode:
     return jupytext.read(source, fmt="py:percent")
 
 
+def stable_cell_ids(nb: nbformat.NotebookNode) -> None:
+    """Name each cell after its source, so regenerating does not churn ids in diffs."""
+    seen: dict = {}
+    for cell in nb.cells:
+        digest = hashlib.sha1(cell.source.encode()).hexdigest()[:8]
+        seen[digest] = seen.get(digest, 0) + 1
+        cell.id = digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
+
+
 def execute(source: Path, notebook: Path) -> float:
     nb = load_newer(source, notebook)
+    stable_cell_ids(nb)
     nb.metadata["kernelspec"] = KERNELSPEC
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
