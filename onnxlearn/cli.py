@@ -3,8 +3,9 @@
 Subcommands
 -----------
 doctor
-    Versions of what the course needs, execution providers, and whether
-    ``models/`` is writable. Exits 1 with a clear line when something is missing.
+    Versions of what the course needs, the last day the installed Netron page
+    renders, execution providers, and whether ``models/`` is writable. Exits 1
+    with a clear line when something is missing.
 inspect MODEL [--json]
     The anatomy of any .onnx file (:func:`onnxlearn.summarize`); ``--json``
     prints stable JSON. Exits 1 when the checker complains, 2 when the file
@@ -26,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import datetime
 import platform
 import sys
 from importlib.metadata import PackageNotFoundError, version
@@ -80,6 +82,20 @@ def doctor(out=None) -> int:
             label = found
         print(f"{distribution:<12} {label}", file=out)
 
+    notes = []
+    if _installed_version("netron"):
+        from .netron import MAX_BUILD_AGE_DAYS, netron_build_date, netron_problem
+
+        built = netron_build_date()
+        if built is not None:
+            last_day = built + datetime.timedelta(days=MAX_BUILD_AGE_DAYS)
+            print(f"viewer       Netron page built {built.isoformat()}, "
+                  f"renders until {last_day.isoformat()}",
+                  file=out)
+        expired = netron_problem()
+        if expired:  # not fatal: show() falls back to the static drawing
+            notes.append(f"{expired} (until then onnxlearn.show draws static pictures)")
+
     if _installed_version("onnxruntime"):
         import onnxruntime
 
@@ -94,6 +110,8 @@ def doctor(out=None) -> int:
         problems.append(f"models folder {folder} is not writable: chmod u+w it, "
                         f"or set {MODELS_DIR_ENV} to a writable folder")
 
+    for note in notes:
+        print(f"NOTE: {note}", file=out)
     for problem in problems:
         print(f"PROBLEM: {problem}", file=out)
     print("All set." if not problems else f"{len(problems)} problem(s) found.", file=out)

@@ -49,7 +49,7 @@ def test_netron_renders_each_models_own_nodes(browser, tmp_path):
         for name, view in views.items():
             page = context.new_page()
             page.goto(view.url)
-            page.wait_for_selector("body.default", timeout=30_000)
+            page.wait_for_selector("body.default", timeout=90_000)
             for node in expected[name]:
                 assert page.locator(f"#node-name-{node}").count() == 1, (name, node)
             other = "after" if name == "before" else "before"
@@ -68,7 +68,7 @@ def test_netron_renders_the_course_forest(browser):
     try:
         page = context.new_page()
         page.goto(view.url)
-        page.wait_for_selector("body.default", timeout=30_000)
+        page.wait_for_selector("body.default", timeout=90_000)
         assert page.locator("#node-name-TreeEnsembleClassifier").count() == 1
         assert page.locator("#node-name-ZipMap").count() == 1
         page.screenshot(path=screenshot_path("netron_iris_forest.png"))

@@ -1,5 +1,6 @@
 """`onnxlearn doctor`: versions, providers, a writable models/ folder, and clear PROBLEM lines."""
 
+import datetime
 import io
 import os
 import subprocess
@@ -176,3 +177,28 @@ def test_unknown_subcommand_is_refused(capsys):
         main(["no-such-command"])
     assert caught.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_reports_how_long_the_netron_page_keeps_rendering(tmp_path, monkeypatch):
+    from onnxlearn.netron import netron_build_date
+
+    monkeypatch.setenv("ONNXLEARN_MODELS_DIR", str(tmp_path))
+    out = io.StringIO()
+    doctor(out=out)
+    built = netron_build_date()
+    line = next(line for line in out.getvalue().splitlines() if line.startswith("viewer"))
+    last_day = built + datetime.timedelta(days=180)
+    assert f"Netron page built {built.isoformat()}, renders until {last_day.isoformat()}" in line
+
+
+def test_an_expired_netron_is_a_note_not_a_problem(tmp_path, monkeypatch):
+    import onnxlearn.netron
+
+    monkeypatch.setenv("ONNXLEARN_MODELS_DIR", str(tmp_path))
+    # the page's own date, as if the installed Netron had been built long ago
+    monkeypatch.setattr(onnxlearn.netron, "netron_build_date", lambda: datetime.date(2020, 1, 1))
+    out = io.StringIO()
+    assert doctor(out=out) == 0
+    text = out.getvalue()
+    assert "NOTE: Netron" in text and "pip install -U netron" in text
+    assert "static pictures" in text and "PROBLEM" not in text

@@ -129,22 +129,28 @@ def test_show_renders_netron_inside_jupyterlab(jupyterlab):
             pass
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                timeout=60_000)
-        page.locator(".jp-Cell .jp-InputArea-editor").first.click()
-        page.keyboard.press("Shift+Enter")
-        page.keyboard.press("Shift+Enter")
         frames = page.locator(".jp-OutputArea iframe")
-        frames.nth(1).wait_for(timeout=60_000)
+        editors = page.locator(".jp-Cell .jp-InputArea-editor")
         for index, (name, ops) in enumerate(MODELS.items()):
+            # Run one cell at a time: while a cell runs, JupyterLab scrolls the notebook,
+            # and a frame that moves cannot be clicked reliably.
+            editors.nth(index).click()
+            page.keyboard.press("Shift+Enter")
+            frames.nth(index).wait_for(timeout=60_000)
             frame = page.frame_locator(f".jp-OutputArea iframe >> nth={index}")
             accept = frame.get_by_text("Accept", exact=True)
-            try:  # Netron asks for consent in every frame that loaded before the cookie
-                accept.wait_for(timeout=30_000 if index == 0 else 3_000)
-                accept.click()
+            # Netron asks for consent in every frame that loaded before the cookie was set.
+            # The button is in the page before it is shown, so wait until it is visible;
+            # the timeouts are generous because a loaded 2-core CI machine is slow.
+            try:
+                accept.wait_for(state="visible", timeout=90_000 if index == 0 else 5_000)
             except PlaywrightTimeout:
                 assert index > 0, "Netron's consent screen did not show in the first frame"
-            frame.locator("body.default").wait_for(timeout=30_000)
+            else:
+                accept.click(timeout=30_000)
+            frame.locator("body.default").wait_for(timeout=90_000)
             for op in ops:
-                frame.locator(f"#node-name-{name}_{op.lower()}").wait_for(timeout=30_000)
+                frame.locator(f"#node-name-{name}_{op.lower()}").wait_for(timeout=60_000)
             other = "second" if name == "first" else "first"
             assert frame.locator(f"[id^='node-name-{other}_']").count() == 0
         page.wait_for_timeout(500)  # let Netron's splash screen fade out for the screenshot
