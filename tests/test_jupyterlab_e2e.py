@@ -46,7 +46,8 @@ def free_port() -> int:
 
 def notebook_json(folder) -> dict:
     """Two cells in one kernel, each showing its own model."""
-    sources = [f"import onnxlearn\nonnxlearn.show({str(folder / f'{name}.onnx')!r})"
+    # short frames, so that the screenshot shows both views at once
+    sources = [f"import onnxlearn\nonnxlearn.show({str(folder / f'{name}.onnx')!r}, height=300)"
                for name in MODELS]
     return {"nbformat": 4, "nbformat_minor": 5,
             "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
@@ -154,6 +155,7 @@ def test_show_renders_netron_inside_jupyterlab(jupyterlab):
             other = "second" if name == "first" else "first"
             assert frame.locator(f"[id^='node-name-{other}_']").count() == 0
         page.wait_for_timeout(500)  # let Netron's splash screen fade out for the screenshot
+        page.locator(".jp-Cell").first.scroll_into_view_if_needed()
         sources = [frames.nth(index).get_attribute("src") for index in range(2)]
         page.screenshot(path=screenshot_path("jupyterlab_netron.png"), full_page=True)
         browser.close()
