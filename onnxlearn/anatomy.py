@@ -38,18 +38,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ModelLoadError
+from .dtypes import data_type
+from .errors import ModelLoadError, UnknownDataTypeError
 from .modelfile import check_model_path, describe, parse_model_bytes
 
-#: Bits per element of each ONNX element type (strings have no fixed size).
-_ELEMENT_BITS = {
-    "FLOAT": 32, "UINT8": 8, "INT8": 8, "UINT16": 16, "INT16": 16, "INT32": 32,
-    "INT64": 64, "BOOL": 8, "FLOAT16": 16, "DOUBLE": 64, "UINT32": 32, "UINT64": 64,
-    "COMPLEX64": 64, "COMPLEX128": 128, "BFLOAT16": 16, "FLOAT8E4M3FN": 8,
-    "FLOAT8E4M3FNUZ": 8, "FLOAT8E5M2": 8, "FLOAT8E5M2FNUZ": 8, "UINT4": 4, "INT4": 4,
-    "FLOAT4E2M1": 4, "FLOAT8E8M0": 8, "UINT2": 2, "INT2": 2, "FLOAT6E2M3": 6,
-    "FLOAT6E3M2": 6,
-}
 _DEFAULT_DOMAINS = ("", "ai.onnx")
 _FIX_MODEL_FILE = "pass the .onnx model file (a serialized ModelProto)"
 
@@ -438,7 +430,7 @@ def _numel(dims) -> int:
     return math.prod(dims) if dims else 1
 
 
-def _tensor_bytes(tensor, numel: int, dtype: str) -> int:
+def _tensor_bytes(tensor, numel: int) -> int:
     from onnx import TensorProto
 
     if tensor.data_location == TensorProto.EXTERNAL:
@@ -449,7 +441,11 @@ def _tensor_bytes(tensor, numel: int, dtype: str) -> int:
         return len(tensor.raw_data)
     if tensor.data_type == TensorProto.STRING:
         return sum(len(s) for s in tensor.string_data)
-    return math.ceil(numel * _ELEMENT_BITS.get(dtype.upper(), 0) / 8)
+    try:
+        bits = data_type(tensor.data_type).bits or 0
+    except UnknownDataTypeError:  # an element type this onnx does not know
+        bits = 0
+    return math.ceil(numel * bits / 8)
 
 
 def _initializers(graphs: list) -> tuple:
@@ -462,7 +458,7 @@ def _initializers(graphs: list) -> tuple:
 
     def add_bytes(tensor) -> None:
         dtype = element_type_name(tensor.data_type)
-        by_dtype[dtype] += _tensor_bytes(tensor, _numel(tensor.dims), dtype)
+        by_dtype[dtype] += _tensor_bytes(tensor, _numel(tensor.dims))
         if tensor.data_location == TensorProto.EXTERNAL:
             external.append(tensor)
 
@@ -497,7 +493,7 @@ def _external_data(tensors: list, folder: Path | None) -> ExternalDataSummary:
         if length.isdigit():
             size = int(length)
         else:
-            size = _tensor_bytes(tensor, _numel(tensor.dims), element_type_name(tensor.data_type))
+            size = _tensor_bytes(tensor, _numel(tensor.dims))
         total += size
         needed[location] = max(needed.get(location, 0), offset + size)
     files, problems = {}, []

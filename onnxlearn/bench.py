@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .texttable import aligned_text
+
 
 def format_seconds(seconds: float) -> str:
     """Format a duration with a sensible unit.
@@ -139,10 +141,7 @@ class Comparison:
 
     def __repr__(self) -> str:
         header = ("candidate", "median / call", "IQR", f"vs {self.timings[0].name}")
-        rows = [header, *self._rows()]
-        widths = [max(len(r[i]) for r in rows) for i in range(4)]
-        return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-                         for row in rows)
+        return aligned_text([header, *self._rows()])
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{h}</th>" for h in
@@ -250,11 +249,7 @@ class LatencyCurve:
         header = ["batch", *[f"{n} (median)" for n in names]]
         rows = [[str(size), *[format_seconds(comparison[n].median) for n in names]]
                 for size, comparison in zip(self.batch_sizes, self.comparisons, strict=True)]
-        table = [header, *rows]
-        widths = [max(len(r[i]) for r in table) for i in range(len(header))]
-        lines = ("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True))
-                 for row in table)
-        return "\n".join(lines)
+        return aligned_text([header, *rows], right=range(len(header)))
 
 
 def latency_curve(candidates: Mapping[str, Callable[[object], object]],

@@ -46,6 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import CacheNotWritableError, UnknownDataTypeError
+from .texttable import aligned_text
 
 #: The low-precision categories.
 LOW_PRECISION = frozenset({"float8", "float6", "float4", "int4", "int2"})
@@ -633,13 +634,7 @@ class DtypeTable:
     def to_text(self) -> str:
         """The table as aligned plain text, with the reasons of failures below it."""
         table = [self._header(), *(self._cells(row) for row in self.rows)]
-        widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
-        numeric = {1, 4, 6}
-        lines = [self._title()]
-        for line in table:
-            cells = enumerate(zip(line, widths, strict=True))
-            lines.append("  ".join(cell.rjust(w) if i in numeric else cell.ljust(w)
-                                   for i, (cell, w) in cells).rstrip())
+        lines = [self._title(), aligned_text(table, right={1, 4, 6})]
         reasons = self._reasons()
         if reasons:
             lines.append("")
